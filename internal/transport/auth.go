@@ -1,0 +1,139 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// StaticAuth sets one header to a fixed credential: Header to Prefix+Value.
+// It cannot renew: a refusal goes back to the caller.
+type StaticAuth struct {
+	Header string // "X-Auth-Token", "Authorization"
+	Prefix string // "" or a scheme and a space, such as "OAuth "
+	Value  string
+}
+
+// Authenticate sets the header.
+func (a *StaticAuth) Authenticate(req *http.Request) error {
+	req.Header.Set(a.Header, a.Prefix+a.Value)
+	return nil
+}
+
+// TokenAuth sets one header to Prefix plus a token from Source, and renews
+// the token when the server refuses it.
+type TokenAuth struct {
+	Header string
+	Prefix string
+	Source *TokenSource
+}
+
+// Authenticate sets the header to a valid token, logging in first when the
+// token is missing or near its expiry.
+func (a *TokenAuth) Authenticate(req *http.Request) error {
+	tok, err := a.Source.Token(req.Context())
+	if err != nil {
+		return err
+	}
+	req.Header.Set(a.Header, a.Prefix+tok)
+	return nil
+}
+
+// Renew drops the token the refused request carried, so the next
+// Authenticate logs in again. Calls refused together renew once.
+func (a *TokenAuth) Renew(ctx context.Context, refused *http.Request) error {
+	a.Source.Invalidate(strings.TrimPrefix(refused.Header.Get(a.Header), a.Prefix))
+	return nil
+}
+
+// Token is a credential and when it expires (zero: unknown, used until the
+// server refuses it).
+type Token struct {
+	Value   string
+	Expires time.Time
+}
+
+// LoginFunc obtains a new token.
+type LoginFunc func(ctx context.Context) (Token, error)
+
+// TokenSource caches a token obtained by a login call and logs in again
+// when it nears its expiry or is invalidated. Concurrent callers share one
+// login. It is safe for concurrent use.
+type TokenSource struct {
+	login LoginFunc
+	early time.Duration
+	now   func() time.Time
+
+	gate chan struct{} // held by the one caller logging in
+
+	mu      sync.Mutex
+	token   string
+	renewAt time.Time // zero: no expiry known
+}
+
+// NewTokenSource returns a TokenSource that logs in with login and renews a
+// token early before it expires (but never sooner than half its lifetime).
+func NewTokenSource(login LoginFunc, early time.Duration) *TokenSource {
+	return &TokenSource{login: login, early: early, now: time.Now, gate: make(chan struct{}, 1)}
+}
+
+// Token returns a valid token, logging in when there is none.
+func (s *TokenSource) Token(ctx context.Context) (string, error) {
+	if tok, ok := s.cached(); ok {
+		return tok, nil
+	}
+	select {
+	case s.gate <- struct{}{}:
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+	defer func() { <-s.gate }()
+	if tok, ok := s.cached(); ok {
+		return tok, nil // another caller logged in while this one waited
+	}
+	obtained := s.now()
+	t, err := s.login(ctx)
+	if err != nil {
+		return "", err
+	}
+	if t.Value == "" {
+		return "", errors.New("login returned an empty token")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token, s.renewAt = t.Value, time.Time{}
+	if !t.Expires.IsZero() {
+		early := min(s.early, t.Expires.Sub(obtained)/2)
+		s.renewAt = t.Expires.Add(-early)
+	}
+	return s.token, nil
+}
+
+func (s *TokenSource) cached() (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token == "" || (!s.renewAt.IsZero() && !s.now().Before(s.renewAt)) {
+		return "", false
+	}
+	return s.token, true
+}
+
+// Invalidate drops token if it is the one cached; a token already replaced
+// by a newer login is left alone.
+func (s *TokenSource) Invalidate(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token != "" && token == s.token {
+		s.token = ""
+	}
+}
+
+// Current returns the cached token, or "" (to log it out, say).
+func (s *TokenSource) Current() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.token
+}

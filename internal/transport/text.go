@@ -1,0 +1,182 @@
+package transport
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// MaxIDBytes is the longest id accepted in a path.
+const MaxIDBytes = 1024
+
+// CheckID returns an error matching mfa.ErrBadRequest when id cannot be a
+// valid path segment: empty, longer than MaxIDBytes, not UTF-8, holding a
+// control character, or a dot segment ("." or "..") that a server would
+// resolve as a relative path.
+func CheckID(id string) error {
+	var reason string
+	switch {
+	case id == "":
+		reason = "it is empty"
+	case len(id) > MaxIDBytes:
+		reason = "it is longer than " + strconv.Itoa(MaxIDBytes) + " bytes"
+	case !utf8.ValidString(id):
+		reason = "it is not valid UTF-8"
+	case id == "." || id == "..":
+		reason = "it is a dot segment"
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		reason = "it holds a control character"
+	default:
+		return nil
+	}
+	shown := id
+	if len(shown) > 64 {
+		shown = strings.ToValidUTF8(shown[:64], "") + "..."
+	}
+	return fmt.Errorf("%w: invalid id %q: %s", mfa.ErrBadRequest, shown, reason)
+}
+
+// EscapePath fills the %s verbs of format with ids, each checked by CheckID
+// and escaped as one path segment, so that "a/b" or "../x" can never change
+// the path: EscapePath("/users/%s/devices", "a/b") is "/users/a%2Fb/devices".
+func EscapePath(format string, ids ...string) (string, error) {
+	if n := strings.Count(format, "%s"); n != len(ids) {
+		return "", fmt.Errorf("transport: path %q takes %d ids, got %d", format, n, len(ids))
+	}
+	var b strings.Builder
+	b.Grow(len(format) + 48*len(ids))
+	for _, id := range ids {
+		if err := CheckID(id); err != nil {
+			return "", err
+		}
+		i := strings.Index(format, "%s")
+		b.WriteString(format[:i])
+		b.WriteString(escapeSegment(id))
+		format = format[i+2:]
+	}
+	b.WriteString(format)
+	return b.String(), nil
+}
+
+// escapeSegment is url.PathEscape without its allocation for the plain ids
+// most APIs use.
+func escapeSegment(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return url.PathEscape(s)
+		}
+	}
+	return s
+}
+
+// Redact replaces every secret in s with "[REDACTED]". Secrets shorter than
+// four bytes are left alone: they would match ordinary text.
+func Redact(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if len(secret) >= 4 && strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// secretsOf lists the credential values a request carries, and extra.
+func secretsOf(req *http.Request, extra []string) []string {
+	secrets := extra
+	if req == nil {
+		return secrets
+	}
+	for _, h := range credentialHeaders {
+		v := req.Header.Get(h)
+		if v == "" {
+			continue
+		}
+		if secrets == nil || len(secrets) == len(extra) {
+			secrets = append(make([]string, 0, len(extra)+4), extra...)
+		}
+		secrets = append(secrets, v)
+		// "OAuth <session>", "Bearer <token>": the credential alone too.
+		if _, cred, ok := strings.Cut(v, " "); ok && !strings.Contains(cred, "=") {
+			secrets = append(secrets, cred)
+		}
+	}
+	return secrets
+}
+
+// snippetBytes is how much of a body an error quotes.
+const snippetBytes = 200
+
+// Snippet returns the start of a body fit to quote in an error: secrets
+// removed, markup tags stripped, whitespace and control characters folded
+// to single spaces, at most about 200 bytes.
+func Snippet(body []byte, secrets []string) string {
+	longest := 0
+	for _, s := range secrets {
+		longest = max(longest, len(s))
+	}
+	// A window wide enough that every secret starting in the part kept is
+	// whole, so that redaction never leaves half a secret behind.
+	window := body
+	if limit := 4*snippetBytes + longest; len(window) > limit {
+		window = window[:limit]
+	}
+	text := Redact(string(window), secrets)
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "<") {
+		text = stripTags(text)
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range text {
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if b.Len() >= snippetBytes {
+			b.WriteString("...")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stripTags drops markup tags, and the text of script and style elements.
+func stripTags(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		lt := strings.IndexByte(s, '<')
+		if lt < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:lt])
+		b.WriteByte(' ')
+		s = s[lt:]
+		gt := strings.IndexByte(s, '>')
+		if gt < 0 {
+			break
+		}
+		tag := strings.ToLower(s[:gt+1])
+		s = s[gt+1:]
+		for _, skip := range []string{"script", "style"} {
+			if strings.HasPrefix(tag, "<"+skip) {
+				if end := strings.Index(strings.ToLower(s), "</"+skip); end >= 0 {
+					s = s[end:]
+				}
+			}
+		}
+	}
+	return b.String()
+}
