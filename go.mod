@@ -1,6 +1,6 @@
 module github.com/openmfa/mfa-go
 
-go 1.26.0
+go 1.24
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
@@ -13,6 +13,4 @@ require (
 	github.com/jarcoal/httpmock v1.4.2 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 )
