@@ -200,6 +200,16 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// CloseIdleConnections closes the idle keep-alive connections of the
+// Client's HTTP transport.
+func (c *Client) CloseIdleConnections() {
+	if t, ok := c.http.Transport.(keepIdle); ok {
+		if ci, ok := t.RoundTripper.(interface{ CloseIdleConnections() }); ok {
+			ci.CloseIdleConnections()
+		}
+	}
+}
+
 // Provider returns the provider name the Client puts in errors.
 func (c *Client) Provider() string { return c.provider }
 
@@ -577,4 +587,3 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	}
 	return c.auth.Authenticate(req)
 }
-

@@ -58,6 +58,8 @@ type Provider struct {
 	err     error
 	latency time.Duration
 	calls   int
+	active  int // calls in progress
+	peak    int // most calls ever in progress at once
 }
 
 // NewProvider returns an empty fake provider called name.
@@ -122,11 +124,19 @@ func (p *Provider) Calls() int {
 	return p.calls
 }
 
+// MaxConcurrent returns the most calls p has had in progress at once.
+func (p *Provider) MaxConcurrent() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.peak
+}
+
 // Name returns the name p was made with.
 func (p *Provider) Name() string { return p.name }
 
 // UserDevices returns the user's devices; a user never added has none.
 func (p *Provider) UserDevices(ctx context.Context, userID string) ([]mfa.Device, error) {
+	defer p.end()
 	if err := p.begin(ctx, userID); err != nil {
 		return nil, err
 	}
@@ -141,6 +151,7 @@ func (p *Provider) UserDevices(ctx context.Context, userID string) ([]mfa.Device
 
 // Device returns one device of a user, or an *mfa.APIError with status 404.
 func (p *Provider) Device(ctx context.Context, userID, deviceID string) (mfa.Device, error) {
+	defer p.end()
 	if err := p.begin(ctx, userID); err != nil {
 		return nil, err
 	}
@@ -159,6 +170,7 @@ func (p *Provider) Device(ctx context.Context, userID, deviceID string) (mfa.Dev
 // (a real listing has no per-user calls).
 func (p *Provider) AllDevices(ctx context.Context) iter.Seq2[mfa.Device, error] {
 	return func(yield func(mfa.Device, error) bool) {
+		defer p.end()
 		if err := p.begin(ctx, ""); err != nil {
 			yield(nil, err)
 			return
@@ -194,9 +206,12 @@ func (b basic) UserDevices(ctx context.Context, userID string) ([]mfa.Device, er
 }
 
 // begin counts a call, waits the latency and returns the injected error.
+// Every begin is paired with a deferred end.
 func (p *Provider) begin(ctx context.Context, userID string) error {
 	p.mu.Lock()
 	p.calls++
+	p.active++
+	p.peak = max(p.peak, p.active)
 	latency, err := p.latency, p.err
 	if e, ok := p.userErr[userID]; ok && userID != "" {
 		err = e
@@ -215,4 +230,10 @@ func (p *Provider) begin(ctx context.Context, userID string) error {
 		return err
 	}
 	return err
+}
+
+func (p *Provider) end() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.active--
 }

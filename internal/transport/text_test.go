@@ -1,0 +1,86 @@
+package transport
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEscapePath(t *testing.T) {
+	cases := map[string]string{
+		"abc123":       "/users/abc123/devices",
+		"a/b":          "/users/a%2Fb/devices",
+		"../x":         "/users/..%2Fx/devices",
+		"a b?c#d%e":    "/users/a%20b%3Fc%23d%25e/devices",
+		"iam/mfa/123":  "/users/iam%2Fmfa%2F123/devices",
+		"ünïcode":      "/users/%C3%BCn%C3%AFcode/devices",
+		"...":          "/users/.../devices",
+		"name@domain;": "/users/name@domain%3B/devices",
+	}
+	for id, want := range cases {
+		got, err := EscapePath("/users/%s/devices", id)
+		require.NoError(t, err, id)
+		assert.Equal(t, want, got, id)
+	}
+	got, err := EscapePath("/v2/%s/users/%s/otp-devices", "p1", "u/1")
+	require.NoError(t, err)
+	assert.Equal(t, "/v2/p1/users/u%2F1/otp-devices", got)
+
+	_, err = EscapePath("/v2/%s/users/%s", "p1")
+	assert.ErrorContains(t, err, "takes 2 ids, got 1")
+}
+
+func TestCheckIDRefusesWhatCannotBeAnID(t *testing.T) {
+	cases := map[string]string{
+		"":                        "empty",
+		".":                       "dot segment",
+		"..":                      "dot segment",
+		"a\nb":                    "control character",
+		"a\x00":                   "control character",
+		"a\x7f":                   "control character",
+		"a\u0085":                 "control character",
+		"\xff\xfe":                "not valid UTF-8",
+		strings.Repeat("a", 1025): "longer than 1024 bytes",
+	}
+	for id, reason := range cases {
+		err := CheckID(id)
+		assert.ErrorIs(t, err, mfa.ErrBadRequest, "%q", id)
+		assert.ErrorContains(t, err, reason, "%q", id)
+		assert.Less(t, len(err.Error()), 200, "an overlong id is not echoed whole")
+		_, err = EscapePath("/users/%s", id)
+		assert.ErrorIs(t, err, mfa.ErrBadRequest, "%q", id)
+	}
+	assert.NoError(t, CheckID(strings.Repeat("a", 1024)))
+}
+
+func TestSnippet(t *testing.T) {
+	cases := []struct{ body, want string }{
+		{"", ""},
+		{"  plain text\r\n error  ", "plain text error"},
+		{"<!DOCTYPE html><html><script>var s='x';</script><body><p>Service\n\n Unavailable</p></body></html>", "Service Unavailable"},
+		{"<?xml version=\"1.0\"?><fault><message>m</message></fault>", "m"},
+		{"bad \x00\x01 bytes \xff here", "bad bytes here"},
+		{strings.Repeat("é", 300), strings.Repeat("é", 100) + "..."},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, Snippet([]byte(c.body), nil), "%q", c.body)
+	}
+}
+
+func TestSnippetNeverLeavesHalfASecret(t *testing.T) {
+	secret := strings.Repeat("S", 40)
+	for offset := 150; offset < 900; offset += 7 {
+		body := strings.Repeat("a", offset) + secret + " tail"
+		got := Snippet([]byte(body), []string{secret})
+		assert.NotContains(t, got, "SSSS", "offset %d", offset)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	assert.Equal(t, "a [REDACTED] b [REDACTED]", Redact("a s3cret b s3cret", []string{"s3cret"}))
+	assert.Equal(t, "a b", Redact("a b", []string{"a"}), "too short to be a secret")
+	assert.Equal(t, "x", Redact("x", nil))
+}
