@@ -557,7 +557,7 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 }
 
 // RetryAfter parses a Retry-After value, seconds or an HTTP date, as a
-// wait from now. A date in the past is a zero wait.
+// wait from now, at most a day. A date in the past is a zero wait.
 func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -567,17 +567,17 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
 	}
-	return max(t.Sub(now), 0), true
+	return min(max(t.Sub(now), 0), maxRetryAfter), true
 }
+
+// maxRetryAfter bounds what RetryAfter returns, before any policy's cap.
+const maxRetryAfter = 24 * time.Hour
 
 // prepareRetry authenticates the request again before a retry: a signature
 // carries its time, and a token may have been renewed meanwhile.
