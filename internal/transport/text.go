@@ -127,10 +127,13 @@ func Snippet(body []byte, secrets []string) string {
 	if limit := 4*snippetBytes + longest; len(window) > limit {
 		window = window[:limit]
 	}
-	text := Redact(string(window), secrets)
-	text = strings.TrimSpace(text)
+	text := strings.TrimSpace(Redact(string(window), secrets))
 	if strings.HasPrefix(text, "<") {
-		text = stripTags(text)
+		// Markup: its text says what went wrong (an HTML error page). A
+		// body that is markup alone (truncated XML) is quoted as it is.
+		if stripped := stripTags(text); strings.TrimSpace(stripped) != "" {
+			text = stripped
+		}
 	}
 	var b strings.Builder
 	space := false

@@ -63,6 +63,7 @@ func TestSnippet(t *testing.T) {
 		{"<!DOCTYPE html><html><script>var s='x';</script><body><p>Service\n\n Unavailable</p></body></html>", "Service Unavailable"},
 		{"<?xml version=\"1.0\"?><fault><message>m</message></fault>", "m"},
 		{"bad \x00\x01 bytes \xff here", "bad bytes here"},
+		{"<rax-auth:otpDevices xmlns:rax-auth=\"x\"><rax-auth:otpDevice id=\"1\"", "<rax-auth:otpDevices xmlns:rax-auth=\"x\"><rax-auth:otpDevice id=\"1\""},
 		{strings.Repeat("é", 300), strings.Repeat("é", 100) + "..."},
 	}
 	for _, c := range cases {

@@ -439,6 +439,7 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 	}
 	e.Message = resp.Redact(e.Message)
 	e.Details = resp.Redact(e.Details)
+	e.EncodedAuthorizationMessage = resp.Redact(e.EncodedAuthorizationMessage)
 	return e
 }
 

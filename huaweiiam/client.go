@@ -1,0 +1,433 @@
+package huaweiiam
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// The default provider names.
+const (
+	// DefaultIAMName is the Name of the IAM virtual MFA provider when
+	// Config.IAMName is empty.
+	DefaultIAMName = "huawei-iam"
+	// DefaultWorkspaceName is the Name of the Workspace OTP provider when
+	// Config.WorkspaceName is empty.
+	DefaultWorkspaceName = "huawei-workspace"
+)
+
+// tokenRenewEarly is how long before its expires_at a token from password
+// login is renewed (never sooner than half its lifetime).
+const tokenRenewEarly = 10 * time.Minute
+
+// Config configures a Client. Set at least one endpoint and exactly one
+// kind of credentials: Token; or UserName and Password (with DomainName or
+// DomainID); or AccessKey and SecretKey (with SecurityToken for temporary
+// keys).
+//
+// Config is safe to print: its String, GoString and Format methods show
+// secrets as [REDACTED], and its secret fields are left out of JSON.
+type Config struct {
+	// IAMEndpoint is the root URL of the IAM API, such as
+	// "https://iam.myhuaweicloud.com" (see the IAMEndpoint function).
+	// Without it, the calls of VirtualMFA fail with mfa.ErrUnsupported and
+	// password login is impossible.
+	IAMEndpoint string
+	// WorkspaceEndpoint is the root URL of the Workspace API of a region,
+	// such as "https://workspace.ap-southeast-1.myhuaweicloud.com" (see the
+	// WorkspaceEndpoint function). Without it, the calls of WorkspaceOTP
+	// fail with mfa.ErrUnsupported.
+	WorkspaceEndpoint string
+	// ProjectID is the project the Workspace calls address; required with
+	// WorkspaceEndpoint. Password login scopes its token to it when set.
+	ProjectID string
+	// DomainID is the account (domain) id. With AK/SK it is sent as
+	// X-Domain-Id on IAM calls; password login names the user's domain by
+	// it when DomainName is empty.
+	DomainID string
+
+	// Token is a static X-Auth-Token, used as is on both APIs. A refused
+	// token is an error matching mfa.ErrUnauthorized.
+	Token string `json:"-"`
+
+	// DomainName is the account (domain) name of the user of password
+	// login.
+	DomainName string
+	// UserName is the IAM user of password login: POST /v3/auth/tokens on
+	// IAMEndpoint. The token is renewed before it expires and once when a
+	// call is refused as unauthorized.
+	UserName string
+	// Password is the password of UserName.
+	Password string `json:"-"`
+
+	// AccessKey is the access key id of AK/SK signing (SDK-HMAC-SHA256):
+	// every request is signed.
+	AccessKey string
+	// SecretKey is the secret key of AccessKey. It never leaves the
+	// process: only signatures made with it are sent.
+	SecretKey string `json:"-"`
+	// SecurityToken goes with a temporary AccessKey and SecretKey.
+	SecurityToken string `json:"-"`
+
+	// IAMName is the Name of the VirtualMFA provider; "" means
+	// DefaultIAMName.
+	IAMName string
+	// WorkspaceName is the Name of the WorkspaceOTP provider; "" means
+	// DefaultWorkspaceName.
+	WorkspaceName string
+
+	// HTTPClient is copied, never modified; nil means a default client.
+	HTTPClient *http.Client `json:"-"`
+	// Logger receives debug lines for requests and retries and warnings
+	// for values that could not be read; nil means silent.
+	Logger *slog.Logger `json:"-"`
+	// Retry is the retry policy; its zero value is the default.
+	Retry mfa.RetryPolicy
+	// MaxResponseBytes caps every response body; 0 means the transport's
+	// default (8 MiB).
+	MaxResponseBytes int64
+}
+
+const redacted = "[REDACTED]"
+
+// hide returns "[REDACTED]" for a secret that is set, "" otherwise.
+func hide(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String returns the Config with its secrets shown as [REDACTED].
+func (c Config) String() string {
+	var b strings.Builder
+	b.WriteString("huaweiiam.Config{")
+	c.fields(func(name, value string, _ bool) {
+		if b.Len() > len("huaweiiam.Config{") {
+			b.WriteString(", ")
+		}
+		b.WriteString(name)
+		b.WriteString(": ")
+		b.WriteString(value)
+	})
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString returns the Config as Go syntax, with its secrets shown as
+// "[REDACTED]".
+func (c Config) GoString() string {
+	var b strings.Builder
+	b.WriteString("huaweiiam.Config{")
+	c.fields(func(name, value string, quote bool) {
+		if b.Len() > len("huaweiiam.Config{") {
+			b.WriteString(", ")
+		}
+		b.WriteString(name)
+		b.WriteString(":")
+		if quote {
+			value = strconv.Quote(value)
+		}
+		b.WriteString(value)
+	})
+	b.WriteString("}")
+	return b.String()
+}
+
+// Format prints the Config as String does, or as GoString does for %#v,
+// whatever the verb, so that no verb prints a secret.
+func (c Config) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		_, _ = io.WriteString(f, c.GoString())
+	case verb == 'q':
+		_, _ = io.WriteString(f, strconv.Quote(c.String()))
+	default:
+		_, _ = io.WriteString(f, c.String())
+	}
+}
+
+// fields lists the fields for String and GoString; quote says whether the
+// value is a string in Go syntax.
+func (c Config) fields(emit func(name, value string, quote bool)) {
+	emit("IAMEndpoint", c.IAMEndpoint, true)
+	emit("WorkspaceEndpoint", c.WorkspaceEndpoint, true)
+	emit("ProjectID", c.ProjectID, true)
+	emit("DomainID", c.DomainID, true)
+	emit("Token", hide(c.Token), true)
+	emit("DomainName", c.DomainName, true)
+	emit("UserName", c.UserName, true)
+	emit("Password", hide(c.Password), true)
+	emit("AccessKey", c.AccessKey, true)
+	emit("SecretKey", hide(c.SecretKey), true)
+	emit("SecurityToken", hide(c.SecurityToken), true)
+	emit("IAMName", c.IAMName, true)
+	emit("WorkspaceName", c.WorkspaceName, true)
+	emit("HTTPClient", setOrNil(c.HTTPClient != nil), false)
+	emit("Logger", setOrNil(c.Logger != nil), false)
+	emit("Retry", fmt.Sprintf("%#v", c.Retry), false)
+	emit("MaxResponseBytes", strconv.FormatInt(c.MaxResponseBytes, 10), false)
+}
+
+func setOrNil(set bool) string {
+	if set {
+		return "(set)"
+	}
+	return "nil"
+}
+
+// IAMEndpoint returns the standard IAM endpoint of a region:
+// "https://iam.{region}.myhuaweicloud.com", or the global endpoint
+// "https://iam.myhuaweicloud.com" for "" and "global". IAM is a global
+// service, and the global endpoint serves every region. Other sites, such
+// as "https://iam.myhuaweicloud.eu", are given to Config as full URLs.
+func IAMEndpoint(region string) string {
+	region = strings.TrimSpace(region)
+	if region == "" || region == "global" {
+		return "https://iam.myhuaweicloud.com"
+	}
+	return "https://iam." + region + ".myhuaweicloud.com"
+}
+
+// WorkspaceEndpoint returns the standard Workspace endpoint of a region,
+// such as "https://workspace.ap-southeast-1.myhuaweicloud.com" for
+// "ap-southeast-1". Workspace is a regional service: there is no default,
+// and an empty region gives "".
+func WorkspaceEndpoint(region string) string {
+	region = strings.TrimSpace(region)
+	if region == "" {
+		return ""
+	}
+	return "https://workspace." + region + ".myhuaweicloud.com"
+}
+
+// Client is a Huawei Cloud client for the IAM and Workspace APIs, sharing
+// one set of credentials. Its two providers are VirtualMFA (IAM users) and
+// WorkspaceOTP (Workspace desktop users). It is safe for concurrent use.
+type Client struct {
+	iam          *transport.Client // nil without Config.IAMEndpoint
+	workspace    *transport.Client // nil without Config.WorkspaceEndpoint
+	virtualMFA   *VirtualMFAService
+	workspaceOTP *WorkspaceOTPService
+	signer       *akskCredentials // nil unless AK/SK
+}
+
+// credential kinds
+const (
+	credToken = iota + 1
+	credPassword
+	credAKSK
+)
+
+// NewClient returns a Client for cfg. A Config that cannot work is an
+// error naming the field at fault: no endpoint, an endpoint that is not an
+// http or https URL with a host (or that carries a user name, a query or a
+// fragment), WorkspaceEndpoint without ProjectID, no credentials or more
+// than one kind, incomplete credentials, or password login without
+// IAMEndpoint. Errors never quote a secret.
+func NewClient(cfg Config) (*Client, error) {
+	iamURL, err := parseEndpoint("IAMEndpoint", cfg.IAMEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	wsURL, err := parseEndpoint("WorkspaceEndpoint", cfg.WorkspaceEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	if iamURL == nil && wsURL == nil {
+		return nil, errors.New("huaweiiam: no endpoint: set Config.IAMEndpoint, Config.WorkspaceEndpoint or both")
+	}
+	if cfg.ProjectID != "" {
+		if err := transport.CheckID(cfg.ProjectID); err != nil {
+			return nil, fmt.Errorf("huaweiiam: Config.ProjectID: %w", err)
+		}
+	} else if wsURL != nil {
+		return nil, errors.New("huaweiiam: Config.ProjectID is required with Config.WorkspaceEndpoint")
+	}
+	if hasControl(cfg.DomainID) {
+		return nil, errors.New("huaweiiam: Config.DomainID holds a control character")
+	}
+	kind, err := credentialKind(cfg, iamURL != nil)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxResponseBytes < 0 {
+		return nil, errors.New("huaweiiam: Config.MaxResponseBytes is negative")
+	}
+	iamName, wsName := cfg.IAMName, cfg.WorkspaceName
+	if iamName == "" {
+		iamName = DefaultIAMName
+	}
+	if wsName == "" {
+		wsName = DefaultWorkspaceName
+	}
+	if iamURL != nil && wsURL != nil && iamName == wsName {
+		return nil, fmt.Errorf("huaweiiam: Config.IAMName and Config.WorkspaceName are both %q; the two providers need distinct names", iamName)
+	}
+
+	var iamAuth, wsAuth transport.Authenticator
+	var login *passwordLogin
+	c := &Client{}
+	switch kind {
+	case credToken:
+		auth := &transport.StaticAuth{Header: "X-Auth-Token", Value: cfg.Token}
+		iamAuth, wsAuth = auth, auth
+	case credPassword:
+		login = &passwordLogin{
+			domainName: cfg.DomainName,
+			domainID:   cfg.DomainID,
+			userName:   cfg.UserName,
+			password:   cfg.Password,
+			projectID:  cfg.ProjectID,
+		}
+		auth := &transport.TokenAuth{Header: "X-Auth-Token", Source: transport.NewTokenSource(login.login, tokenRenewEarly)}
+		iamAuth, wsAuth = auth, auth
+	case credAKSK:
+		c.signer = &akskCredentials{
+			accessKey:     cfg.AccessKey,
+			secretKey:     cfg.SecretKey,
+			securityToken: cfg.SecurityToken,
+			now:           time.Now,
+		}
+		iamAuth = &signingAuth{creds: c.signer, header: "X-Domain-Id", value: cfg.DomainID}
+		wsAuth = &signingAuth{creds: c.signer, header: "X-Project-Id", value: cfg.ProjectID}
+	}
+
+	base := transport.Config{
+		HTTPClient:   cfg.HTTPClient,
+		Logger:       cfg.Logger,
+		Retry:        cfg.Retry,
+		MaxBodyBytes: cfg.MaxResponseBytes,
+		DecodeError:  decodeError,
+	}
+	if iamURL != nil {
+		tc := base
+		tc.Provider, tc.BaseURL, tc.Auth = iamName, iamURL, iamAuth
+		if c.iam, err = transport.New(tc); err != nil {
+			return nil, fmt.Errorf("huaweiiam: %w", err)
+		}
+	}
+	if wsURL != nil {
+		tc := base
+		tc.Provider, tc.BaseURL, tc.Auth = wsName, wsURL, wsAuth
+		if c.workspace, err = transport.New(tc); err != nil {
+			return nil, fmt.Errorf("huaweiiam: %w", err)
+		}
+	}
+	if login != nil {
+		login.iam = c.iam
+	}
+	c.virtualMFA = &VirtualMFAService{name: iamName, tc: c.iam}
+	c.workspaceOTP = &WorkspaceOTPService{name: wsName, projectID: cfg.ProjectID, tc: c.workspace}
+	return c, nil
+}
+
+// VirtualMFA returns the provider of IAM virtual MFA devices. Its user ids
+// are IAM user ids.
+func (c *Client) VirtualMFA() *VirtualMFAService { return c.virtualMFA }
+
+// WorkspaceOTP returns the provider of Workspace OTP devices. Its user ids
+// are Workspace desktop user ids, not IAM user ids.
+func (c *Client) WorkspaceOTP() *WorkspaceOTPService { return c.workspaceOTP }
+
+// parseEndpoint checks an endpoint of the Config; "" is nil, no error.
+func parseEndpoint(field, raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && !strings.Contains(raw, "@") {
+			return nil, fmt.Errorf("huaweiiam: Config.%s is not a URL: %v", field, ue.Err)
+		}
+		return nil, fmt.Errorf("huaweiiam: Config.%s is not a URL", field)
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("huaweiiam: Config.%s must not carry a user name or password; give credentials in their own fields", field)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("huaweiiam: Config.%s must be an http or https URL, such as %q", field, exampleEndpoint(field))
+	case u.Opaque != "" || u.Host == "":
+		return nil, fmt.Errorf("huaweiiam: Config.%s has no host; give a URL such as %q", field, exampleEndpoint(field))
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("huaweiiam: Config.%s must not have a query or fragment", field)
+	}
+	return u, nil
+}
+
+func exampleEndpoint(field string) string {
+	if field == "IAMEndpoint" {
+		return IAMEndpoint("")
+	}
+	return WorkspaceEndpoint("ap-southeast-1")
+}
+
+// credentialKind checks that cfg holds exactly one complete kind of
+// credentials.
+func credentialKind(cfg Config, haveIAM bool) (int, error) {
+	var kinds []string
+	kind := 0
+	if cfg.Token != "" {
+		kinds = append(kinds, "Token")
+		kind = credToken
+	}
+	if cfg.UserName != "" || cfg.Password != "" {
+		kinds = append(kinds, "UserName/Password")
+		kind = credPassword
+	}
+	if cfg.AccessKey != "" || cfg.SecretKey != "" || cfg.SecurityToken != "" {
+		kinds = append(kinds, "AccessKey/SecretKey")
+		kind = credAKSK
+	}
+	switch len(kinds) {
+	case 0:
+		return 0, errors.New("huaweiiam: no credentials: set Config.Token, Config.UserName and Config.Password, or Config.AccessKey and Config.SecretKey")
+	case 1:
+	default:
+		return 0, fmt.Errorf("huaweiiam: more than one kind of credentials (%s): set exactly one", strings.Join(kinds, ", "))
+	}
+	switch kind {
+	case credToken:
+		if hasControl(cfg.Token) {
+			return 0, errors.New("huaweiiam: Config.Token holds a control character")
+		}
+	case credPassword:
+		switch {
+		case cfg.UserName == "":
+			return 0, errors.New("huaweiiam: Config.UserName is required with Config.Password")
+		case cfg.Password == "":
+			return 0, errors.New("huaweiiam: Config.Password is required with Config.UserName")
+		case cfg.DomainName == "" && cfg.DomainID == "":
+			return 0, errors.New("huaweiiam: password login needs the user's account: set Config.DomainName (or Config.DomainID)")
+		case !haveIAM:
+			return 0, errors.New("huaweiiam: password login needs Config.IAMEndpoint, where tokens are issued")
+		}
+	case credAKSK:
+		switch {
+		case cfg.AccessKey == "":
+			return 0, errors.New("huaweiiam: Config.AccessKey is required with Config.SecretKey")
+		case cfg.SecretKey == "":
+			return 0, errors.New("huaweiiam: Config.SecretKey is required with Config.AccessKey")
+		case strings.IndexFunc(cfg.AccessKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == ',' }) >= 0:
+			return 0, errors.New("huaweiiam: Config.AccessKey holds a space, comma or control character")
+		case hasControl(cfg.SecurityToken):
+			return 0, errors.New("huaweiiam: Config.SecurityToken holds a control character")
+		}
+	}
+	return kind, nil
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
+}

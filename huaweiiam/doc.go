@@ -1,0 +1,128 @@
+// Package huaweiiam reads MFA and OTP devices from Huawei Cloud, through
+// two APIs that share one Client and one set of credentials.
+//
+//   - IAM v3.0 virtual MFA (Client.VirtualMFA, provider "huawei-iam"): the
+//     virtual MFA device bound to an IAM user, with
+//     GET /v3.0/OS-MFA/users/{user_id}/virtual-mfa-device, and every device
+//     of the account with GET /v3.0/OS-MFA/virtual-mfa-devices. The same
+//     provider reads login protection (GET /v3.0/OS-USER/users/{user_id}/login-protect
+//     and GET /v3.0/OS-USER/login-protects), which says whether a user must
+//     give a second factor at console login, and which.
+//   - Workspace v2 OTP devices (Client.WorkspaceOTP, provider
+//     "huawei-workspace"): the OTP devices of a Workspace desktop user,
+//     with GET /v2/{project_id}/users/{user_id}/otp-devices.
+//
+// Both providers implement mfa.Provider; VirtualMFA also implements
+// mfa.DeviceLister. Each also has typed methods that return this package's
+// own types (VirtualMFADevice, OTPDevice, LoginProtect).
+//
+// # Two user namespaces
+//
+// The two APIs know different users. VirtualMFA takes IAM user ids (the
+// users of the cloud account); WorkspaceOTP takes Workspace desktop user
+// ids, which are managed by Workspace and are not IAM user ids. An id from
+// one is meaningless to the other: ask each provider about its own users.
+//
+// # Endpoints
+//
+// Config takes full URLs. IAMEndpoint(region) and WorkspaceEndpoint(region)
+// build the standard hosts:
+//
+//	huaweiiam.IAMEndpoint("")                     // https://iam.myhuaweicloud.com
+//	huaweiiam.IAMEndpoint("cn-north-4")           // https://iam.cn-north-4.myhuaweicloud.com
+//	huaweiiam.WorkspaceEndpoint("ap-southeast-1") // https://workspace.ap-southeast-1.myhuaweicloud.com
+//
+// An endpoint left empty turns its provider off: its calls return an error
+// matching mfa.ErrUnsupported that names the missing Config field.
+// Workspace calls address a project, so WorkspaceEndpoint needs ProjectID.
+//
+// # Credentials
+//
+// Exactly one kind, shared by both APIs:
+//
+//   - Token: a static X-Auth-Token. It is not renewed; a refusal is an
+//     error matching mfa.ErrUnauthorized.
+//   - DomainName, UserName and Password: password login with
+//     POST /v3/auth/tokens on IAMEndpoint, scoped to ProjectID when it is
+//     set (else to the domain). The token (the X-Subject-Token response
+//     header) is shared by both APIs, renewed before its expires_at, and
+//     renewed once when a call is refused as unauthorized (HTTP 401, or the
+//     API gateway's APIG.0307 "token must be renewed"); a second refusal is
+//     returned. Concurrent calls share one login.
+//   - AccessKey and SecretKey (and SecurityToken for temporary keys):
+//     every request is signed with SDK-HMAC-SHA256. The signature covers
+//     the method, the path, the query, the body's SHA-256 and the headers
+//     content-type, host, x-sdk-date and, when sent, x-domain-id,
+//     x-project-id and x-security-token. Workspace calls send X-Project-Id
+//     (ProjectID), IAM calls X-Domain-Id (DomainID, when set), and
+//     temporary keys X-Security-Token. Each attempt, retries included, is
+//     signed afresh with the current time.
+//
+// Config prints its secrets as [REDACTED] and leaves them out of JSON; the
+// Client keeps them out of reach of fmt. No token, password, secret key or
+// security token appears in an error or a log line.
+//
+// # Statuses
+//
+// Workspace OTP devices: REGISTERED (bound) is mfa.StatusActive, UNREGISTER
+// (not bound) mfa.StatusPending; any other word is mfa.StatusUnknown and
+// stays readable in VendorStatus. create_time is read in every layout the
+// API has used (2006-01-02 15:04:05, 2006-01-02T15:04:05Z,
+// 2006-01-02T15:04:05, RFC 3339 with or without fractional seconds), as
+// UTC; a value in no known layout does not fail the call: the device keeps
+// the text (OTPDevice.RawCreateTime), CreatedAt is zero, and a warning
+// naming the field and value is logged.
+//
+// IAM virtual MFA devices: the API reports only bound devices, as a user
+// id and a serial number ("iam/mfa/<id>" or "iam:<id>...", opaque), so
+// every device is mfa.StatusActive, its ID is the serial number, and its
+// VendorStatus, Name, UserName and CreatedAt are empty. IAM answers 404 for
+// a user with no device: UserDevices returns an empty list, UserDevice an
+// error matching mfa.ErrNotFound.
+//
+// # Errors
+//
+// A failed call returns an error that matches one mfa sentinel with
+// errors.Is and, when the server answered, unwraps to *mfa.APIError with
+// errors.As. Every Huawei error body is decoded into its Code, Message,
+// RequestID (from the body's request_id, else the X-Request-Id header) and
+// EncodedAuthorizationMessage (to decode with STS
+// decode-authorization-message):
+//
+//	{"error_code":"WKS.0001","error_msg":"...","encoded_authorization_message":"..."}
+//	{"error_code":"IAM.0004","error_msg":"Could not find ..."}
+//	{"error_code":"APIGW.0301","error_msg":"...","request_id":"..."}
+//	{"error":{"code":401,"message":"...","title":"Unauthorized"}}
+//
+// The HTTP status picks the sentinel, except where the vendor code says
+// more: IAM.0004 (any case) is mfa.ErrNotFound, IAM.0002 and IAM.0003
+// mfa.ErrForbidden, IAM.0007 and IAM.0011 mfa.ErrBadRequest, IAM.0006
+// mfa.ErrUnavailable; the gateway's APIG.0308/APIGW.0308 (throttled) is
+// mfa.ErrRateLimited and retried, APIGW.0301 and APIG.0307 are
+// mfa.ErrUnauthorized, APIGW.0101 (no such API at this endpoint) is
+// mfa.ErrUnsupported. For the Keystone form, Code is the title
+// ("Unauthorized"). A body that is none of these (HTML from a proxy, empty,
+// truncated) still gives an *mfa.APIError with the status and a cleaned
+// snippet of the body.
+//
+// # Example
+//
+//	c, err := huaweiiam.NewClient(huaweiiam.Config{
+//		IAMEndpoint:       huaweiiam.IAMEndpoint(""),
+//		WorkspaceEndpoint: huaweiiam.WorkspaceEndpoint("ap-southeast-1"),
+//		ProjectID:         "0bec5db98280d2d02fd6c00c2de791ce",
+//		DomainName:        "example-account",
+//		UserName:          "auditor",
+//		Password:          os.Getenv("HW_PASSWORD"),
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	devs, err := c.VirtualMFA().UserDevices(ctx, iamUserID)
+//	...
+//	otps, err := c.WorkspaceOTP().OTPDevices(ctx, workspaceUserID)
+//	...
+//	for _, d := range otps {
+//		fmt.Println(d.ID(), d.Status(), d.CreatedAt())
+//	}
+package huaweiiam

@@ -1,0 +1,127 @@
+package huaweiiam_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+
+	"github.com/openmfa/mfa-go/huaweiiam"
+)
+
+// fakeHuawei serves the fixtures of testdata as the IAM and Workspace APIs
+// would, for a token "example-token".
+func fakeHuawei() *httptest.Server {
+	serve := func(name string, status int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Auth-Token") != "example-token" {
+				status, name = http.StatusUnauthorized, "apigw_error_0301.json"
+			}
+			body, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /v3.0/OS-MFA/users/{id}/virtual-mfa-device", serve("iam_error_0004.json", http.StatusNotFound))
+	mux.Handle("GET /v3.0/OS-MFA/virtual-mfa-devices", serve("iam_virtual_mfa_devices.json", http.StatusOK))
+	mux.Handle("GET /v3.0/OS-USER/users/{id}/login-protect", serve("iam_login_protect.json", http.StatusOK))
+	mux.Handle("GET /v2/0bec5db98280d2d02fd6c00c2de791ce/users/8a2c3f9579d240820179d51e6caf0001/otp-devices", serve("ws_otp_devices_layouts.json", http.StatusOK))
+	return httptest.NewServer(mux)
+}
+
+func ExampleClient_VirtualMFA() {
+	srv := fakeHuawei() // stands for huaweiiam.IAMEndpoint("")
+	defer srv.Close()
+
+	c, err := huaweiiam.NewClient(huaweiiam.Config{
+		IAMEndpoint: srv.URL,
+		Token:       "example-token",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	iam := c.VirtualMFA()
+
+	// Every virtual MFA device of the account.
+	for d, err := range iam.AllDevices(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: user %s has %s (%s)\n", d.Provider(), d.UserID(), d.ID(), d.Status())
+	}
+
+	// A user with no device is an empty list.
+	devs, err := iam.UserDevices(ctx, "7116d09f88fa41908676fdd4b039e95b")
+	fmt.Println(len(devs), err)
+
+	// Is MFA asked for at login?
+	p, err := iam.LoginProtect(ctx, "16b26081f43d4c628c4bb88cf32e9")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Enabled(), p.VerificationMethod())
+	// Output:
+	// huawei-iam: user 16b26081f43d4c628c4bb88cf32e9... has iam/mfa/16b26081f43d4c628c4bb88cf32e9... (active)
+	// huawei-iam: user 0c5b2b9f1c4d4e3f8a7b6c5d4e3f2a1b has iam:0c5b2b9f1c4d4e3f8a7b6c5d4e3f2a1b:mfa/ops-admin (active)
+	// 0 <nil>
+	// true vmfa
+}
+
+func ExampleClient_WorkspaceOTP() {
+	srv := fakeHuawei() // stands for huaweiiam.WorkspaceEndpoint("ap-southeast-1")
+	defer srv.Close()
+
+	c, err := huaweiiam.NewClient(huaweiiam.Config{
+		WorkspaceEndpoint: srv.URL,
+		ProjectID:         "0bec5db98280d2d02fd6c00c2de791ce",
+		Token:             "example-token",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	devs, err := c.WorkspaceOTP().OTPDevices(context.Background(), "8a2c3f9579d240820179d51e6caf0001")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range devs {
+		fmt.Printf("%-17s %-8s %-10s %s\n", d.ID(), d.Status(), d.VendorStatus(), d.CreatedAt().Format("2006-01-02T15:04:05.999Z07:00"))
+	}
+	// Output:
+	// d-space           active   REGISTERED 2020-04-10T06:45:14Z
+	// d-zulu            pending  UNREGISTER 2020-04-10T06:45:14Z
+	// d-nozone          active   REGISTERED 2020-04-10T06:45:14Z
+	// d-offset          active   REGISTERED 2020-04-10T06:45:14Z
+	// d-fraction        active   REGISTERED 2020-04-10T06:45:14.123Z
+	// d-fraction-offset unknown  FROZEN     2020-04-10T06:45:14.5Z
+}
+
+func ExampleIAMEndpoint() {
+	fmt.Println(huaweiiam.IAMEndpoint(""))
+	fmt.Println(huaweiiam.IAMEndpoint("cn-north-4"))
+	fmt.Println(huaweiiam.WorkspaceEndpoint("ap-southeast-1"))
+	// Output:
+	// https://iam.myhuaweicloud.com
+	// https://iam.cn-north-4.myhuaweicloud.com
+	// https://workspace.ap-southeast-1.myhuaweicloud.com
+}
+
+func ExampleConfig_String() {
+	cfg := huaweiiam.Config{
+		IAMEndpoint: huaweiiam.IAMEndpoint(""),
+		AccessKey:   "HPUAEXAMPLEACCESSKEY",
+		SecretKey:   "never printed",
+	}
+	fmt.Printf("%#v\n", cfg)
+	// Output:
+	// huaweiiam.Config{IAMEndpoint:"https://iam.myhuaweicloud.com", WorkspaceEndpoint:"", ProjectID:"", DomainID:"", Token:"", DomainName:"", UserName:"", Password:"", AccessKey:"HPUAEXAMPLEACCESSKEY", SecretKey:"[REDACTED]", SecurityToken:"", IAMName:"", WorkspaceName:"", HTTPClient:nil, Logger:nil, Retry:mfa.RetryPolicy{MaxAttempts:0, MinWait:0, MaxWait:0, MaxRetryAfter:0}, MaxResponseBytes:0}
+}

@@ -1,0 +1,345 @@
+package rackspace
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// DefaultName is the provider name of a Client whose Config.Name is empty.
+const DefaultName = "rackspace"
+
+// PublicEndpoint is the endpoint of the Rackspace Cloud Identity service.
+const PublicEndpoint = "https://identity.api.rackspacecloud.com"
+
+// Format is the wire format a Client asks for with its Accept header. The
+// zero value is JSON.
+type Format int
+
+// The two wire formats of the Identity API.
+const (
+	// JSON asks for application/json. It is the default.
+	JSON Format = iota
+	// XML asks for application/xml.
+	XML
+)
+
+// String returns "json" or "xml".
+func (f Format) String() string {
+	switch f {
+	case JSON:
+		return "json"
+	case XML:
+		return "xml"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// GoString returns "rackspace.JSON" or "rackspace.XML".
+func (f Format) GoString() string {
+	switch f {
+	case JSON:
+		return "rackspace.JSON"
+	case XML:
+		return "rackspace.XML"
+	}
+	return "rackspace.Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// MarshalText returns the format's name, so that a Config in a JSON file
+// reads "format": "xml".
+func (f Format) MarshalText() ([]byte, error) {
+	if f != JSON && f != XML {
+		return nil, fmt.Errorf("rackspace: unknown format %d", int(f))
+	}
+	return []byte(f.String()), nil
+}
+
+// UnmarshalText sets f from its name, as ParseFormat reads it.
+func (f *Format) UnmarshalText(text []byte) error {
+	v, err := ParseFormat(string(text))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// ParseFormat reads a format name: "json" or "xml", in any case, or ""
+// for the default, JSON.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "json":
+		return JSON, nil
+	case "xml":
+		return XML, nil
+	}
+	return JSON, fmt.Errorf("rackspace: unknown format %q (want json or xml)", s)
+}
+
+// mediaType is the Accept header of the format.
+func (f Format) mediaType() string {
+	if f == XML {
+		return mediaXML
+	}
+	return mediaJSON
+}
+
+const (
+	mediaJSON = "application/json"
+	mediaXML  = "application/xml"
+)
+
+// Config configures a Client. Endpoint and one kind of credential are
+// required: Token alone, Username with APIKey, or Username with Password.
+//
+// A Config is safe to print: String and GoString show secrets as
+// [REDACTED], and its JSON form leaves them out.
+type Config struct {
+	// Endpoint is the Identity service root, such as PublicEndpoint. A
+	// trailing "/v2.0" is accepted and dropped; an http or https scheme and
+	// a host are required, and user information (user:pass@) is refused.
+	Endpoint string
+
+	// Token is an authentication token, sent as X-Auth-Token. A token
+	// cannot be renewed: when it expires, calls fail with
+	// mfa.ErrUnauthorized.
+	Token string `json:"-"`
+	// Username logs in with APIKey or Password (POST /v2.0/tokens); the
+	// token obtained is renewed before it expires and once when the
+	// server refuses it.
+	Username string
+	// APIKey is the user's API key (RAX-KSKEY:apiKeyCredentials).
+	APIKey string `json:"-"`
+	// Password is the user's password (passwordCredentials). An account
+	// that requires a multi-factor passcode at login cannot log in this
+	// way; give it a Token instead.
+	Password string `json:"-"`
+
+	// Format selects the Accept header: JSON (the default) or XML.
+	Format Format
+	// Name is the provider name; "" means DefaultName.
+	Name string
+
+	// HTTPClient is copied, never modified; nil means a pooled client of
+	// the module's own.
+	HTTPClient *http.Client `json:"-"`
+	// Logger receives debug lines and warnings; nil means silent.
+	Logger *slog.Logger `json:"-"`
+	// Retry is the retry policy; its zero value is mfa's default.
+	Retry mfa.RetryPolicy
+	// MaxResponseBytes caps every response body; 0 means 8 MiB.
+	MaxResponseBytes int64
+}
+
+const redacted = "[REDACTED]"
+
+// secret shows whether a secret is set, never its value.
+func secret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String returns the Config with its secrets shown as [REDACTED].
+func (c Config) String() string {
+	return fmt.Sprintf("rackspace.Config{Endpoint: %q, Token: %q, Username: %q, APIKey: %q, Password: %q, Format: %s, Name: %q, MaxResponseBytes: %d}",
+		redactEndpoint(c.Endpoint), secret(c.Token), c.Username, secret(c.APIKey), secret(c.Password), c.Format, c.Name, c.MaxResponseBytes)
+}
+
+// GoString returns the Config as Go syntax, with its secrets shown as
+// [REDACTED].
+func (c Config) GoString() string {
+	return fmt.Sprintf("rackspace.Config{Endpoint:%q, Token:%q, Username:%q, APIKey:%q, Password:%q, Format:%#v, Name:%q, HTTPClient:%#v, Logger:%#v, Retry:%#v, MaxResponseBytes:%d}",
+		redactEndpoint(c.Endpoint), secret(c.Token), c.Username, secret(c.APIKey), secret(c.Password), c.Format, c.Name,
+		c.HTTPClient, c.Logger, c.Retry, c.MaxResponseBytes)
+}
+
+// MarshalJSON returns the Config as JSON without its secrets (Token,
+// APIKey and Password are left out, user information in Endpoint is
+// [REDACTED]) nor its HTTPClient and Logger.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // without methods: no recursion
+	p := plain(c)
+	p.Endpoint = redactEndpoint(c.Endpoint)
+	return json.Marshal(p)
+}
+
+// redactEndpoint hides the user information of an endpoint, which NewClient
+// refuses but a caller may still print.
+func redactEndpoint(s string) string {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		if strings.Contains(s, "@") {
+			return redacted
+		}
+		return s
+	}
+	rest := s[i+3:]
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return s
+	}
+	return s[:i+3] + redacted + "@" + rest[at+1:]
+}
+
+// Client reads OTP devices and multi-factor settings from the Rackspace
+// Identity v2.0 API. It is an mfa.Provider and an mfa.DeviceGetter, and
+// is safe for concurrent use.
+//
+// It holds its credentials only inside its authenticator, so that printing
+// a Client shows none.
+type Client struct {
+	name   string
+	format Format
+	tc     *transport.Client
+	cred   *credentials // nil with a static token
+}
+
+var (
+	_ mfa.Provider     = (*Client)(nil)
+	_ mfa.DeviceGetter = (*Client)(nil)
+)
+
+// credentials are what a login needs. The Client holds them behind a
+// pointer, which fmt prints as an address.
+type credentials struct {
+	username string
+	apiKey   string
+	password string
+}
+
+// secrets lists the values to remove from any error of any call: an error
+// body has no reason to echo a key or password, but should one do so, it
+// is not repeated.
+func (cred *credentials) secrets() []string {
+	if cred == nil {
+		return nil
+	}
+	return []string{cred.apiKey, cred.password}
+}
+
+// NewClient checks cfg and returns a Client. A Config that cannot work (no
+// endpoint, a bad one, no credentials or more than one kind, an unknown
+// Format) is an error that names the field at fault, never its secret.
+// NewClient sends no request: a login happens at the first call.
+func NewClient(cfg Config) (*Client, error) {
+	base, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Format != JSON && cfg.Format != XML {
+		return nil, fmt.Errorf("rackspace: Config.Format %d is neither rackspace.JSON nor rackspace.XML", int(cfg.Format))
+	}
+	if cfg.MaxResponseBytes < 0 {
+		return nil, errors.New("rackspace: Config.MaxResponseBytes is negative")
+	}
+	cred, err := checkCredentials(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{name: cfg.Name, format: cfg.Format, cred: cred}
+	if c.name == "" {
+		c.name = DefaultName
+	}
+	var auth transport.Authenticator
+	if cred == nil {
+		auth = &transport.StaticAuth{Header: headerToken, Value: cfg.Token}
+	} else {
+		login := func(ctx context.Context) (transport.Token, error) { return c.login(ctx, cred) }
+		auth = &transport.TokenAuth{Header: headerToken, Source: transport.NewTokenSource(login, renewEarly)}
+	}
+	c.tc, err = transport.New(transport.Config{
+		Provider:         c.name,
+		BaseURL:          base,
+		HTTPClient:       cfg.HTTPClient,
+		Logger:           cfg.Logger,
+		Retry:            cfg.Retry,
+		MaxBodyBytes:     cfg.MaxResponseBytes,
+		Auth:             auth,
+		DecodeError:      decodeError,
+		RequestIDHeaders: requestIDHeaders,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rackspace: %w", err)
+	}
+	return c, nil
+}
+
+// headerToken carries the token of every call.
+const headerToken = "X-Auth-Token"
+
+// requestIDHeaders are the response headers tried for a request id.
+var requestIDHeaders = []string{"X-Request-Id", "X-Openstack-Request-Id", "X-Trans-Id"}
+
+// parseEndpoint checks Config.Endpoint and returns it without a trailing
+// "/v2.0", the version every path carries.
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	if strings.TrimSpace(endpoint) == "" {
+		return nil, errors.New("rackspace: Config.Endpoint is empty (the public service is " + PublicEndpoint + ")")
+	}
+	shown := strconv.Quote(redactEndpoint(endpoint))
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("rackspace: Config.Endpoint %s does not parse as a URL", shown)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has no http or https scheme", shown)
+	case u.User != nil:
+		return nil, fmt.Errorf("rackspace: Config.Endpoint %s carries user information; give credentials in Config.Token, Config.APIKey or Config.Password", shown)
+	case u.Host == "":
+		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has no host", shown)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has a query or a fragment", shown)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, "/v2.0")
+	u.Path, u.RawPath = p, ""
+	return u, nil
+}
+
+// checkCredentials returns the login credentials of cfg, or nil for a
+// static token.
+func checkCredentials(cfg Config) (*credentials, error) {
+	hasLogin := cfg.Username != "" || cfg.APIKey != "" || cfg.Password != ""
+	switch {
+	case cfg.Token != "" && hasLogin:
+		return nil, errors.New("rackspace: Config.Token cannot be combined with Config.Username, Config.APIKey or Config.Password: give one kind of credential")
+	case cfg.Token != "":
+		if strings.IndexFunc(cfg.Token, unicode.IsControl) >= 0 {
+			return nil, errors.New("rackspace: Config.Token holds a control character")
+		}
+		return nil, nil
+	case !hasLogin:
+		return nil, errors.New("rackspace: no credentials: set Config.Token, or Config.Username with Config.APIKey or Config.Password")
+	case cfg.Username == "":
+		return nil, errors.New("rackspace: Config.APIKey and Config.Password need Config.Username")
+	case cfg.APIKey != "" && cfg.Password != "":
+		return nil, errors.New("rackspace: set Config.APIKey or Config.Password, not both")
+	case cfg.APIKey == "" && cfg.Password == "":
+		return nil, errors.New("rackspace: Config.Username needs Config.APIKey or Config.Password")
+	}
+	return &credentials{username: cfg.Username, apiKey: cfg.APIKey, password: cfg.Password}, nil
+}
+
+// Name returns the provider name (Config.Name, or DefaultName).
+func (c *Client) Name() string { return c.name }
+
+// Format returns the wire format the Client asks for.
+func (c *Client) Format() Format { return c.format }
