@@ -306,7 +306,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 	}
 	rr, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %s %s: %w: %v", c.provider, req.Method, req.Path, mfa.ErrBadRequest, err)
+		return nil, nil, c.errorf(req, "%w: %v", mfa.ErrBadRequest, err)
 	}
 	h := rr.Header
 	for k, vs := range req.Header {
@@ -342,18 +342,18 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 	}
 	resp.requestID = c.requestID(hresp.Header)
 	resp.Body, err = c.readBody(hresp)
-	c.log.DebugContext(ctx, "response", "provider", c.provider, "method", req.Method, "path", req.Path,
+	c.log.DebugContext(ctx, "response", "provider", c.provider, "method", req.Method, "path", req.shownPath(),
 		"status", hresp.StatusCode, "bytes", len(resp.Body), "duration", time.Since(start), "request_id", resp.requestID)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("%s: %s %s: reading the body: %w", c.provider, req.Method, req.Path, context.Cause(ctx))
+			return nil, nil, c.errorf(req, "reading the body: %w", context.Cause(ctx))
 		}
 		if errors.Is(err, errTooLarge) {
 			resp.Body = nil
 			e := resp.Invalid(fmt.Errorf("the body exceeds the %d-byte limit", c.maxBody))
 			return nil, nil, e
 		}
-		return nil, nil, fmt.Errorf("%s: %s %s: HTTP %d: reading the body: %w: %v", c.provider, req.Method, req.Path, hresp.StatusCode, mfa.ErrUnavailable, Redact(err.Error(), resp.secrets))
+		return nil, nil, c.errorf(req, "HTTP %d: reading the body: %w: %v", hresp.StatusCode, mfa.ErrUnavailable, Redact(err.Error(), resp.secrets))
 	}
 	return resp, rr.Request, nil
 }
@@ -448,7 +448,7 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 // host (retryablehttp and net/http put the whole URL in theirs).
 func (c *Client) callError(ctx context.Context, req *Request, sent *http.Request, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("%s: %s %s: %w", c.provider, req.Method, req.Path, context.Cause(ctx))
+		return c.errorf(req, "%w", context.Cause(ctx))
 	}
 	var ue *url.Error
 	for errors.As(err, &ue) {
@@ -459,15 +459,34 @@ func (c *Client) callError(ctx context.Context, req *Request, sent *http.Request
 		return err
 	}
 	msg := Redact(err.Error(), secretsOf(sent, req.Secrets))
-	return fmt.Errorf("%s: %s %s: %w: %s", c.provider, req.Method, req.Path, mfa.ErrUnavailable, msg)
+	return c.errorf(req, "%w: %s", mfa.ErrUnavailable, msg)
 }
 
 // authError wraps a failure of the Authenticator (a login that failed, say).
 func (c *Client) authError(ctx context.Context, req *Request, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		return fmt.Errorf("%s: %s %s: %w", c.provider, req.Method, req.Path, context.Cause(ctx))
+		return c.errorf(req, "%w", context.Cause(ctx))
 	}
-	return fmt.Errorf("%s: %s %s: authenticating: %w", c.provider, req.Method, req.Path, err)
+	return c.errorf(req, "authenticating: %w", err)
+}
+
+// errorf formats an error about req as "<provider>: <method> <path>: ...",
+// the path without the request's secrets (a session can be a path segment).
+func (c *Client) errorf(req *Request, format string, args ...any) error {
+	return fmt.Errorf("%s: %s %s: "+format, append([]any{c.provider, req.Method, req.shownPath()}, args...)...)
+}
+
+// shownPath is the path fit for errors and logs: the request's secrets,
+// plain or escaped, are removed.
+func (req *Request) shownPath() string {
+	if len(req.Secrets) == 0 {
+		return req.Path
+	}
+	p := Redact(req.Path, req.Secrets)
+	for _, s := range req.Secrets {
+		p = Redact(p, []string{url.PathEscape(s)})
+	}
+	return p
 }
 
 // noAuthKey marks the context of a request sent without credentials, so

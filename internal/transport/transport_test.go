@@ -771,3 +771,23 @@ func TestNewNeedsABaseURL(t *testing.T) {
 	_, err := New(Config{})
 	assert.Error(t, err)
 }
+
+func TestSecretsInThePathStayOutOfErrorsAndLogs(t *testing.T) {
+	var logs bytes.Buffer
+	c, mt := mockClient(t, func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	session := "a1b2c3d4e5f6/session"
+	path, err := EscapePath("/sessions/%s", session)
+	require.NoError(t, err)
+	mt.RegisterResponder("DELETE", base+path, httpmock.NewErrorResponder(errors.New("connection reset")))
+	mt.RegisterResponder("GET", base+path, httpmock.NewStringResponder(200, "{}"))
+
+	_, err = c.Do(context.Background(), &Request{Method: "DELETE", Path: path, Secrets: []string{session}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "test: DELETE /sessions/[REDACTED]")
+	_, err = c.Do(context.Background(), &Request{Method: "GET", Path: path, Secrets: []string{session}})
+	require.NoError(t, err)
+	assert.Contains(t, logs.String(), "path=/sessions/[REDACTED]")
+	assert.NotContains(t, logs.String(), "a1b2c3d4e5f6")
+}

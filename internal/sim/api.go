@@ -1,0 +1,276 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// API is one emulated vendor API: an HTTP server on a loopback port with
+// its sample organisation. Its methods are safe for concurrent use.
+type API struct {
+	kind   kind
+	org    *org
+	vendor vendor
+	url    string
+
+	requests    atomic.Int64
+	connections atomic.Int64
+	latency     atomic.Int64
+	requestSeq  atomic.Uint64
+	requestSalt uint64
+
+	faultMu    sync.Mutex
+	faults     []*faultState
+	faultCount atomic.Int32
+
+	srv     *http.Server
+	ctx     context.Context
+	cancel  context.CancelFunc
+	served  chan struct{}
+	handler tracker
+}
+
+// vendor is the behaviour of one API.
+type vendor interface {
+	// isLogin reports whether r is a login or logout call.
+	isLogin(r *http.Request) bool
+	// serve answers r as the vendor does.
+	serve(w http.ResponseWriter, r *http.Request)
+	// fault answers r with an injected fault of kind FaultRateLimit or
+	// FaultServerError (502 excepted) in the vendor's form.
+	fault(w http.ResponseWriter, r *http.Request, f Fault)
+	// expireTokens invalidates every token or session issued by login.
+	expireTokens()
+}
+
+// Name returns the API's name: "huawei-iam", "huawei-workspace",
+// "rackspace" or "zstack" (the default provider names of the vendor
+// clients).
+func (a *API) Name() string { return kindNames[a.kind] }
+
+// URL returns the API's base URL, such as "http://127.0.0.1:41234".
+func (a *API) URL() string { return a.url }
+
+// Users returns the ids of the users of the API's sample organisation,
+// sorted. Users without a device are included.
+func (a *API) Users() []string {
+	out := make([]string, len(a.org.users))
+	for i := range a.org.users {
+		out[i] = hexID(a.org.users[i].id)
+	}
+	return out
+}
+
+// Devices returns every device the API serves, as a faithful client reads
+// it, grouped by user in the order of Users.
+func (a *API) Devices() []Device { return a.org.groundTruth() }
+
+// Requests returns the number of requests the API has received, on every
+// path, faults and errors included.
+func (a *API) Requests() int64 { return a.requests.Load() }
+
+// Connections returns the number of TCP connections the API has accepted.
+func (a *API) Connections() int64 { return a.connections.Load() }
+
+// SetLatency sets the delay added to every request of the API, login
+// included. A request whose context ends during the delay is dropped: its
+// connection is closed without an answer.
+func (a *API) SetLatency(d time.Duration) { a.latency.Store(int64(max(d, 0))) }
+
+// ExpireTokens makes every token or session issued by the API's login so
+// far invalid: its next use gets the vendor's expired or unauthorized form.
+// The static credentials of Credentials stay valid. The two Huawei APIs
+// share their tokens, so ExpireTokens on either expires both.
+func (a *API) ExpireTokens() { a.vendor.expireTokens() }
+
+// start listens on a loopback port and serves in the background.
+func (a *API) start() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	a.url = "http://" + ln.Addr().String()
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.srv = &http.Server{
+		Handler:           http.HandlerFunc(a.serveHTTP),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return a.ctx },
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				a.connections.Add(1)
+			}
+		},
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	a.served = make(chan struct{})
+	go func() {
+		defer close(a.served)
+		_ = a.srv.Serve(ln)
+	}()
+	return nil
+}
+
+// close stops the server: requests waiting on latency are dropped, the
+// others finish, then every connection is closed and every handler has
+// returned.
+func (a *API) close() {
+	if a.srv == nil {
+		return
+	}
+	a.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = a.srv.Shutdown(ctx)
+	cancel()
+	_ = a.srv.Close()
+	<-a.served
+	a.handler.wait()
+}
+
+// serveHTTP counts the request, waits the latency, applies the fault queue
+// and hands the request to the vendor.
+func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	a.requests.Add(1)
+	if !a.handler.enter() {
+		panic(http.ErrAbortHandler)
+	}
+	defer a.handler.leave()
+	if a.kind == kindIAM || a.kind == kindWorkspace {
+		w.Header().Set("X-Request-Id", a.requestID())
+	}
+	if d := time.Duration(a.latency.Load()); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			panic(http.ErrAbortHandler)
+		}
+	}
+	f, ok := a.nextFault(a.vendor.isLogin(r))
+	if !ok {
+		a.vendor.serve(w, r)
+		return
+	}
+	switch {
+	case f.Kind == FaultTruncated:
+		rec := &recorder{header: w.Header()}
+		a.vendor.serve(rec, r)
+		rec.writeTruncated(w)
+	case f.Kind == FaultHTML:
+		writeHTML(w, http.StatusOK, portalPage)
+	case f.Kind == FaultServerError && f.Status == http.StatusBadGateway:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		writeHTML(w, http.StatusBadGateway, badGatewayPage)
+	default:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		a.vendor.fault(w, r, f)
+	}
+}
+
+// requestID returns a fresh 32-hex-digit request id.
+func (a *API) requestID() string {
+	n := a.requestSeq.Add(1)
+	var b [32]byte
+	x, y := mix64(a.requestSalt+n), mix64(a.requestSalt^n<<1)
+	const digits = "0123456789abcdef"
+	for i := range 16 {
+		b[i] = digits[(x>>(4*i))&0xf]
+		b[16+i] = digits[(y>>(4*i))&0xf]
+	}
+	return string(b[:])
+}
+
+// mix64 is the splitmix64 finaliser.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// tracker counts running handlers so close can wait for them, and refuses
+// new ones once closing.
+type tracker struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	n      int
+	closed bool
+}
+
+func (t *tracker) enter() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	t.n++
+	return true
+}
+
+func (t *tracker) leave() {
+	t.mu.Lock()
+	t.n--
+	if t.n == 0 && t.cond != nil {
+		t.cond.Broadcast()
+	}
+	t.mu.Unlock()
+}
+
+func (t *tracker) wait() {
+	t.mu.Lock()
+	t.closed = true
+	if t.cond == nil {
+		t.cond = sync.NewCond(&t.mu)
+	}
+	for t.n > 0 {
+		t.cond.Wait()
+	}
+	t.mu.Unlock()
+}
+
+// recorder captures a response so a fault can alter it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(p)
+}
+
+// writeTruncated writes the recorded response with its body cut in half.
+func (r *recorder) writeTruncated(w http.ResponseWriter) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	body := r.body.Bytes()
+	body = body[:len(body)/2]
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(r.status)
+	_, _ = w.Write(body)
+}

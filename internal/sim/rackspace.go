@@ -1,0 +1,376 @@
+package sim
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// XML namespaces of Rackspace Identity v2.0.
+const (
+	nsIdentity = "http://docs.openstack.org/identity/api/v2.0"
+	nsRaxAuth  = "http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0"
+
+	xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
+
+	// raxAllNamespaces are the declarations the reference page shows on a
+	// single device wrapped in <rax-auth:otpDevices>.
+	raxAllNamespaces = ` xmlns:atom="http://www.w3.org/2005/Atom" xmlns:rax-auth="` + nsRaxAuth +
+		`" xmlns="` + nsIdentity + `" xmlns:ns4="http://docs.rackspace.com/identity/api/ext/RAX-KSGRP/v1.0"` +
+		` xmlns:rax-ksqa="http://docs.rackspace.com/identity/api/ext/RAX-KSQA/v1.0"` +
+		` xmlns:os-ksadm="http://docs.openstack.org/identity/api/ext/OS-KSADM/v1.0"` +
+		` xmlns:rax-kskey="http://docs.rackspace.com/identity/api/ext/RAX-KSKEY/v1.0"` +
+		` xmlns:os-ksec2="http://docs.openstack.org/identity/api/ext/OS-KSEC2/v1.0"`
+	raxTwoNamespaces = ` xmlns:rax-auth="` + nsRaxAuth + `" xmlns="` + nsIdentity + `"`
+
+	raxExpiresLayout = "2006-01-02T15:04:05.000-07:00"
+	raxTenant        = "123456"
+	raxDomain        = "135792"
+	raxRegion        = "DFW"
+)
+
+// raxZone is the zone of Rackspace token expiry dates (US Central).
+var raxZone = time.FixedZone("CST", -6*3600)
+
+// rackspaceVendor is the Rackspace Identity v2.0 API.
+type rackspaceVendor struct {
+	org    *org
+	creds  *Credentials
+	tokens *tokenStore
+	userID string // id of the login user
+}
+
+func (v *rackspaceVendor) isLogin(r *http.Request) bool { return r.URL.Path == "/v2.0/tokens" }
+
+func (v *rackspaceVendor) expireTokens() { v.tokens.expireAll() }
+
+// wantsXML reports whether the Accept header of r prefers XML (JSON is the
+// default).
+func wantsXML(r *http.Request) bool {
+	for _, line := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(line, ",") {
+			mt, _, _ := strings.Cut(part, ";")
+			switch strings.ToLower(strings.TrimSpace(mt)) {
+			case "application/xml", "text/xml":
+				return true
+			case "application/json":
+				return false
+			}
+		}
+	}
+	return false
+}
+
+type raxFault struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Details string `json:"details,omitempty"`
+}
+
+// writeFault answers a Rackspace fault in the Accept format.
+func writeRaxFault(w http.ResponseWriter, r *http.Request, status int, name, msg, details string) {
+	if !wantsXML(r) {
+		writeJSON(w, status, map[string]raxFault{name: {Code: status, Message: msg, Details: details}})
+		return
+	}
+	var b strings.Builder
+	b.WriteString(xmlHeader)
+	b.WriteString("<" + name + ` xmlns="` + nsIdentity + `" code="` + strconv.Itoa(status) + `"><message>`)
+	b.WriteString(xmlEscape(msg))
+	b.WriteString("</message>")
+	if details != "" {
+		b.WriteString("<details>" + xmlEscape(details) + "</details>")
+	}
+	b.WriteString("</" + name + ">\n")
+	writeText(w, status, contentXML, b.String())
+}
+
+func (v *rackspaceVendor) fault(w http.ResponseWriter, r *http.Request, f Fault) {
+	switch {
+	case f.Kind == FaultRateLimit:
+		writeRaxFault(w, r, http.StatusRequestEntityTooLarge, "overLimit",
+			"Too many requests. Please resubmit in a few seconds.", "Rate limit exceeded.")
+	case f.Status == http.StatusInternalServerError:
+		writeRaxFault(w, r, f.Status, "identityFault", "Service error.", "An unexpected error occurred.")
+	default:
+		writeRaxFault(w, r, f.Status, "serviceUnavailable", "Service is not available.", "")
+	}
+}
+
+func (v *rackspaceVendor) serve(w http.ResponseWriter, r *http.Request) {
+	segs := segments(r)
+	var h func()
+	switch {
+	case match(segs, "v2.0", "tokens"):
+		if r.Method == http.MethodPost {
+			v.login(w, r)
+			return
+		}
+	case match(segs, "v2.0", "users", "*"):
+		h = func() { v.user(w, r, segs[2]) }
+	case match(segs, "v2.0", "users", "*", "RAX-AUTH", "multi-factor", "otp-devices"):
+		h = func() { v.devices(w, r, segs[2]) }
+	case match(segs, "v2.0", "users", "*", "RAX-AUTH", "multi-factor", "otp-devices", "*"):
+		h = func() { v.device(w, r, segs[2], segs[6]) }
+	default:
+		writeRaxFault(w, r, http.StatusNotFound, "itemNotFound", "Resource not found.", "")
+		return
+	}
+	if h == nil || r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		writeRaxFault(w, r, http.StatusMethodNotAllowed, "badRequest", "Method not allowed.", "")
+		return
+	}
+	switch v.tokens.check(r.Header.Get("X-Auth-Token")) {
+	case tokenValid:
+		h()
+	case tokenExpired:
+		writeRaxFault(w, r, http.StatusUnauthorized, "unauthorized", "Token expired. Please authenticate again.", "")
+	default:
+		writeRaxFault(w, r, http.StatusUnauthorized, "unauthorized",
+			"No valid token provided. Please use the 'X-Auth-Token' header with a valid token.", "")
+	}
+}
+
+// ---- login ----
+
+type raxCredentials struct {
+	Username string `json:"username" xml:"username,attr"`
+	APIKey   string `json:"apiKey" xml:"apiKey,attr"`
+	Password string `json:"password" xml:"password,attr"`
+}
+
+type raxLoginRequest struct {
+	Auth struct {
+		APIKey   *raxCredentials `json:"RAX-KSKEY:apiKeyCredentials"`
+		Password *raxCredentials `json:"passwordCredentials"`
+	} `json:"auth"`
+}
+
+type raxLoginXML struct {
+	XMLName  xml.Name        `xml:"auth"`
+	APIKey   *raxCredentials `xml:"apiKeyCredentials"`
+	Password *raxCredentials `xml:"passwordCredentials"`
+}
+
+// login answers POST /v2.0/tokens with API key or password credentials,
+// read as JSON or (by Content-Type) XML.
+func (v *rackspaceVendor) login(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	var apiKey, password *raxCredentials
+	isXML := strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "xml")
+	if err == nil {
+		if isXML {
+			var req raxLoginXML
+			err = xml.Unmarshal(body, &req)
+			apiKey, password = req.APIKey, req.Password
+		} else {
+			var req raxLoginRequest
+			err = json.Unmarshal(body, &req)
+			apiKey, password = req.Auth.APIKey, req.Auth.Password
+		}
+	}
+	if err != nil || (apiKey == nil && password == nil) {
+		msg := "Invalid json request body"
+		if isXML {
+			msg = "Invalid XML request body"
+		}
+		writeRaxFault(w, r, http.StatusBadRequest, "badRequest", msg, "")
+		return
+	}
+	c := v.creds
+	var ok bool
+	method := "PASSWORD"
+	if apiKey != nil {
+		method = "APIKEY"
+		ok = apiKey.Username == c.RackspaceUser && subtle.ConstantTimeCompare([]byte(apiKey.APIKey), []byte(c.RackspaceAPIKey)) == 1
+	} else {
+		ok = password.Username == c.RackspaceUser && subtle.ConstantTimeCompare([]byte(password.Password), []byte(c.RackspacePassword)) == 1
+	}
+	if !ok {
+		writeRaxFault(w, r, http.StatusUnauthorized, "unauthorized", "Unable to authenticate user with credentials provided.", "")
+		return
+	}
+	tok := randomHex(16)
+	v.tokens.add(tok)
+	expires := time.Now().Add(24 * time.Hour).In(raxZone).Format(raxExpiresLayout)
+	if wantsXML(r) {
+		var b strings.Builder
+		b.WriteString(xmlHeader + `<access xmlns="` + nsIdentity + `" xmlns:rax-auth="` + nsRaxAuth + `">`)
+		b.WriteString(`<token id="` + tok + `" expires="` + expires + `"><tenant id="` + raxTenant + `" name="` + raxTenant + `"/>`)
+		b.WriteString(`<rax-auth:authenticatedBy><rax-auth:credential>` + method + `</rax-auth:credential></rax-auth:authenticatedBy></token>`)
+		b.WriteString(`<user id="` + v.userID + `" name="` + xmlEscape(c.RackspaceUser) + `" rax-auth:defaultRegion="` + raxRegion + `">`)
+		b.WriteString(`<roles><role id="3" name="identity:user-admin" description="User Admin Role."/></roles></user><serviceCatalog/></access>` + "\n")
+		writeText(w, http.StatusOK, contentXML, b.String())
+		return
+	}
+	type role struct {
+		ID          string `json:"id"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	var resp struct {
+		Access struct {
+			Token struct {
+				ID              string   `json:"id"`
+				Expires         string   `json:"expires"`
+				Tenant          idName   `json:"tenant"`
+				AuthenticatedBy []string `json:"RAX-AUTH:authenticatedBy"`
+			} `json:"token"`
+			User struct {
+				ID            string `json:"id"`
+				Name          string `json:"name"`
+				Roles         []role `json:"roles"`
+				DefaultRegion string `json:"RAX-AUTH:defaultRegion"`
+			} `json:"user"`
+			ServiceCatalog []any `json:"serviceCatalog"`
+		} `json:"access"`
+	}
+	a := &resp.Access
+	a.Token.ID, a.Token.Expires = tok, expires
+	a.Token.Tenant = idName{ID: raxTenant, Name: raxTenant}
+	a.Token.AuthenticatedBy = []string{method}
+	a.User.ID, a.User.Name, a.User.DefaultRegion = v.userID, c.RackspaceUser, raxRegion
+	a.User.Roles = []role{{ID: "3", Name: "identity:user-admin", Description: "User Admin Role."}}
+	a.ServiceCatalog = []any{}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// ---- users and devices ----
+
+func (v *rackspaceVendor) findUser(w http.ResponseWriter, r *http.Request, id string) (int, bool) {
+	i, ok := v.org.findUser(id)
+	if !ok {
+		writeRaxFault(w, r, http.StatusNotFound, "itemNotFound", "User not found.", "No user with ID "+echo(id)+".")
+	}
+	return i, ok
+}
+
+type raxUser struct {
+	ID                 string `json:"id"`
+	Username           string `json:"username"`
+	Email              string `json:"email"`
+	Enabled            bool   `json:"enabled"`
+	DomainID           string `json:"RAX-AUTH:domainId"`
+	DefaultRegion      string `json:"RAX-AUTH:defaultRegion"`
+	MultiFactorEnabled any    `json:"RAX-AUTH:multiFactorEnabled"`
+	MultiFactorState   string `json:"RAX-AUTH:multiFactorState,omitempty"`
+	EnforcementLevel   string `json:"RAX-AUTH:userMultiFactorEnforcementLevel"`
+}
+
+// user answers GET /v2.0/users/{userId}. Multi-factor is enabled for a user
+// with a verified device; JSON gives the flag as a bool for some users and
+// as a string for others.
+func (v *rackspaceVendor) user(w http.ResponseWriter, r *http.Request, id string) {
+	i, ok := v.findUser(w, r, id)
+	if !ok {
+		return
+	}
+	u := &v.org.users[i]
+	enabled := false
+	for _, d := range v.org.userDevices(i) {
+		enabled = enabled || d.raxVerified()
+	}
+	ru := raxUser{
+		ID: id, Username: v.org.userName(i), Enabled: true, DomainID: raxDomain, DefaultRegion: raxRegion,
+		MultiFactorEnabled: enabled, EnforcementLevel: enforcementLevels[u.flags>>userEnforceShift&3],
+	}
+	ru.Email = ru.Username + "@example.com"
+	if enabled {
+		ru.MultiFactorState = "ACTIVE"
+	}
+	if u.flags&userMFAString != 0 {
+		ru.MultiFactorEnabled = strconv.FormatBool(enabled)
+	}
+	if !wantsXML(r) {
+		writeJSON(w, http.StatusOK, struct {
+			User raxUser `json:"user"`
+		}{ru})
+		return
+	}
+	var b strings.Builder
+	b.WriteString(xmlHeader + `<user` + raxTwoNamespaces)
+	b.WriteString(` id="` + ru.ID + `" username="` + xmlEscape(ru.Username) + `" email="` + xmlEscape(ru.Email) + `" enabled="true"`)
+	b.WriteString(` rax-auth:domainId="` + raxDomain + `" rax-auth:defaultRegion="` + raxRegion + `"`)
+	b.WriteString(` rax-auth:multiFactorEnabled="` + strconv.FormatBool(enabled) + `"`)
+	if ru.MultiFactorState != "" {
+		b.WriteString(` rax-auth:multiFactorState="` + ru.MultiFactorState + `"`)
+	}
+	b.WriteString(` rax-auth:userMultiFactorEnforcementLevel="` + ru.EnforcementLevel + `"/>` + "\n")
+	writeText(w, http.StatusOK, contentXML, b.String())
+}
+
+type raxDevice struct {
+	ID       string `json:"id"`
+	Verified bool   `json:"verified"`
+	Name     string `json:"name"`
+}
+
+func (d *device) rax() raxDevice {
+	return raxDevice{ID: hexID(d.id), Verified: d.raxVerified(), Name: d.raxName()}
+}
+
+func (d *device) raxXML() string {
+	return `<rax-auth:otpDevice verified="` + strconv.FormatBool(d.raxVerified()) + `" name="` + xmlEscape(d.raxName()) +
+		`" id="` + hexID(d.id) + `"/>`
+}
+
+func (v *rackspaceVendor) devices(w http.ResponseWriter, r *http.Request, id string) {
+	i, ok := v.findUser(w, r, id)
+	if !ok {
+		return
+	}
+	devs := v.org.userDevices(i)
+	if !wantsXML(r) {
+		out := make([]raxDevice, len(devs))
+		for j := range devs {
+			out[j] = devs[j].rax()
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Devices []raxDevice `json:"RAX-AUTH:otpDevices"`
+		}{out})
+		return
+	}
+	var b strings.Builder
+	b.WriteString(xmlHeader + `<rax-auth:otpDevices` + raxTwoNamespaces + ">\n")
+	for j := range devs {
+		b.WriteString("  " + devs[j].raxXML() + "\n")
+	}
+	b.WriteString("</rax-auth:otpDevices>\n")
+	writeText(w, http.StatusOK, contentXML, b.String())
+}
+
+// device answers one device. In XML most devices come wrapped in
+// <rax-auth:otpDevices>, as the reference page shows, and some bare.
+func (v *rackspaceVendor) device(w http.ResponseWriter, r *http.Request, userID, deviceID string) {
+	i, ok := v.findUser(w, r, userID)
+	if !ok {
+		return
+	}
+	id, valid := parseID(deviceID)
+	devs := v.org.userDevices(i)
+	for j := range devs {
+		d := &devs[j]
+		if !valid || d.id != id {
+			continue
+		}
+		switch {
+		case !wantsXML(r):
+			writeJSON(w, http.StatusOK, struct {
+				Device raxDevice `json:"RAX-AUTH:otpDevice"`
+			}{d.rax()})
+		case d.flags&devBareXML != 0:
+			bare := strings.Replace(d.raxXML(), "<rax-auth:otpDevice", "<rax-auth:otpDevice"+raxTwoNamespaces, 1)
+			writeText(w, http.StatusOK, contentXML, xmlHeader+bare+"\n")
+		default:
+			writeText(w, http.StatusOK, contentXML,
+				xmlHeader+"<rax-auth:otpDevices"+raxAllNamespaces+">\n     "+d.raxXML()+"\n</rax-auth:otpDevices>\n")
+		}
+		return
+	}
+	writeRaxFault(w, r, http.StatusNotFound, "itemNotFound", "OTP device not found.", "No OTP device with ID "+echo(deviceID)+" for this user.")
+}

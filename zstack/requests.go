@@ -1,0 +1,292 @@
+package zstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// The owner fields of a secret: userUuid, and accountUuid in older
+// releases.
+const (
+	fieldUserUUID    = "userUuid"
+	fieldAccountUUID = "accountUuid"
+)
+
+// get sends a GET and decodes its reply with decode. A reply that reports
+// an invalid session with a success status (the error object is what
+// counts) is treated as a refusal: the session is renewed once.
+func (c *Client) get(ctx context.Context, path string, q url.Values, decode func(*transport.Response) error) error {
+	req := &transport.Request{Method: http.MethodGet, Path: path, Query: q, Accept: "application/json"}
+	for renewed := false; ; renewed = true {
+		resp, err := c.tc.Do(ctx, req)
+		if err != nil {
+			return err
+		}
+		err = decode(resp)
+		var ae *mfa.APIError
+		if !renewed && c.session != nil && errors.As(err, &ae) && errors.Is(ae, mfa.ErrUnauthorized) && !c.state.closed.Load() {
+			c.tc.Logger().DebugContext(ctx, "renewing credentials", "provider", c.name, "status", resp.StatusCode, "code", ae.Code)
+			c.session.src.Invalidate(c.session.src.Current())
+			continue
+		}
+		return err
+	}
+}
+
+// QuerySecrets returns one page of secrets: GET
+// /zstack/v1/twofactorauthentication/secrets with opts. A zero opts.Limit
+// asks for the Client's page size.
+func (c *Client) QuerySecrets(ctx context.Context, opts QueryOptions) (*SecretPage, error) {
+	if opts.Limit == 0 {
+		opts.Limit = c.pageSize
+	}
+	q, err := opts.values(c.pageSize)
+	if err != nil {
+		return nil, err // names the package and the option
+	}
+	var page *SecretPage
+	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) error {
+		var err error
+		page, err = c.decodePage(ctx, resp, opts.Limit, len(opts.Fields) == 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// Secrets yields every secret matching opts, page by page, holding one
+// page at a time. opts.Limit is the page size (0: the Client's), opts.Start
+// the first row; unless opts.Sort is set, rows are sorted by uuid, so that
+// pages neither overlap nor skip rows while the table is unchanged. The
+// first request asks for the total (ReplyWithCount): the walk goes on until
+// that many rows are read, or a page comes back empty, so that a server
+// that sends fewer rows than asked does not end it early; without a total,
+// it ends at the first page shorter than asked. A server that sends the
+// same page again (it ignores start) ends the walk with an error matching
+// mfa.ErrInvalidResponse.
+//
+// An error is yielded once, as the last pair. Stopping the range early
+// sends no further request.
+func (c *Client) Secrets(ctx context.Context, opts QueryOptions) iter.Seq2[*Secret, error] {
+	return func(yield func(*Secret, error) bool) {
+		o := opts
+		if o.Limit == 0 {
+			o.Limit = c.pageSize
+		}
+		if o.Sort.IsZero() {
+			o.Sort = Asc("uuid")
+		}
+		total := -1
+		prevFirst := ""
+		for first := true; ; first = false {
+			o.ReplyWithCount = first
+			page, err := c.QuerySecrets(ctx, o)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if first && page.HasTotal {
+				total = page.Total
+			}
+			if len(page.Secrets) > 0 {
+				id := page.Secrets[0].ID()
+				if id != "" && id == prevFirst {
+					yield(nil, &mfa.APIError{
+						Provider: c.name,
+						Message:  fmt.Sprintf("the server sent the same page again for start %d: it does not honour start", o.Start),
+						Kind:     mfa.ErrInvalidResponse,
+					})
+					return
+				}
+				prevFirst = id
+			}
+			for _, s := range page.Secrets {
+				if !yield(s, nil) {
+					return
+				}
+			}
+			n := len(page.Secrets)
+			if n == 0 {
+				return
+			}
+			o.Start += n
+			if (total >= 0 && o.Start >= total) || (total < 0 && n < o.Limit) {
+				return
+			}
+		}
+	}
+}
+
+// CountSecrets returns the number of secrets matching opts.Conditions
+// (count=true: the server sends the total alone). The other options are
+// ignored.
+func (c *Client) CountSecrets(ctx context.Context, opts QueryOptions) (int, error) {
+	q, err := QueryOptions{Conditions: opts.Conditions}.values(c.pageSize)
+	if err != nil {
+		return 0, err
+	}
+	q.Del("limit")
+	q.Del("start")
+	q.Set("count", "true")
+	var total int
+	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) error {
+		var reply queryReply
+		if err := json.Unmarshal(resp.Body, &reply); err != nil {
+			return c.invalid(resp, errors.New(jsonErrorText(err)))
+		}
+		if e := c.envelopeError(resp, reply.envelope); e != nil {
+			return e
+		}
+		if reply.Total == nil || *reply.Total < 0 {
+			return c.invalid(resp, errors.New("the count reply has no total"))
+		}
+		total = int(*reply.Total)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, nil
+}
+
+// Secret returns the secret with this uuid (GET
+// /zstack/v1/twofactorauthentication/secrets/{uuid}), whoever owns it. An
+// unknown uuid is an *mfa.APIError matching mfa.ErrNotFound.
+func (c *Client) Secret(ctx context.Context, uuid string) (*Secret, error) {
+	path, err := secretPath(uuid)
+	if err != nil {
+		return nil, fmt.Errorf("%s: secret: %w", c.name, err)
+	}
+	var found *Secret
+	err = c.get(ctx, path, nil, func(resp *transport.Response) error {
+		page, err := c.decodePage(ctx, resp, 0, true)
+		if err != nil {
+			return err
+		}
+		for _, s := range page.Secrets {
+			if s.ID() == uuid {
+				found = s
+				return nil
+			}
+		}
+		return &mfa.APIError{
+			Provider:   c.name,
+			StatusCode: resp.StatusCode,
+			Message:    fmt.Sprintf("no secret has uuid %q", uuid),
+			RequestID:  resp.RequestID(),
+			Kind:       mfa.ErrNotFound,
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// UserDevices returns the secrets of one user (q=userUuid=<userID>), as
+// mfa.Devices of type *Secret. A user with no secret gets an empty slice.
+//
+// Older releases name the owner accountUuid and refuse a condition on
+// userUuid: when the server refuses it as an invalid argument (SYS.1007 or
+// HTTP 400), the query is made once more on accountUuid, and if that
+// works, the Client uses accountUuid from then on.
+func (c *Client) UserDevices(ctx context.Context, userID string) ([]mfa.Device, error) {
+	secrets, err := c.UserSecrets(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	devices := make([]mfa.Device, len(secrets))
+	for i, s := range secrets {
+		devices[i] = s
+	}
+	return devices, nil
+}
+
+// UserSecrets is UserDevices with the secrets' own type.
+func (c *Client) UserSecrets(ctx context.Context, userID string) ([]*Secret, error) {
+	if err := transport.CheckID(userID); err != nil {
+		return nil, fmt.Errorf("%s: user id: %w", c.name, err)
+	}
+	if c.state.accountOwner.Load() {
+		return c.collect(ctx, Eq(fieldAccountUUID, userID))
+	}
+	secrets, err := c.collect(ctx, Eq(fieldUserUUID, userID))
+	if err == nil || !refusedField(err) {
+		return secrets, err
+	}
+	older, err2 := c.collect(ctx, Eq(fieldAccountUUID, userID))
+	if err2 != nil {
+		return nil, err
+	}
+	c.state.accountOwner.Store(true)
+	c.tc.Logger().DebugContext(ctx, "the server names secret owners accountUuid: an older release", "provider", c.name)
+	return older, nil
+}
+
+// refusedField reports whether the server refused a query condition as an
+// invalid argument.
+func refusedField(err error) bool {
+	var ae *mfa.APIError
+	return errors.As(err, &ae) && (ae.Code == "SYS.1007" || ae.StatusCode == http.StatusBadRequest)
+}
+
+func (c *Client) collect(ctx context.Context, cond Condition) ([]*Secret, error) {
+	var out []*Secret
+	for s, err := range c.Secrets(ctx, QueryOptions{Conditions: Conditions{cond}}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if out == nil {
+		out = []*Secret{}
+	}
+	return out, nil
+}
+
+// Device returns the secret deviceID of user userID. A secret that does
+// not exist, or that belongs to another owner, is an *mfa.APIError
+// matching mfa.ErrNotFound.
+func (c *Client) Device(ctx context.Context, userID, deviceID string) (mfa.Device, error) {
+	if err := transport.CheckID(userID); err != nil {
+		return nil, fmt.Errorf("%s: user id: %w", c.name, err)
+	}
+	s, err := c.Secret(ctx, deviceID)
+	if err != nil {
+		return nil, err
+	}
+	if s.UserID() != userID {
+		return nil, &mfa.APIError{
+			Provider: c.name,
+			Message:  fmt.Sprintf("secret %q does not belong to user %q", deviceID, userID),
+			Kind:     mfa.ErrNotFound,
+		}
+	}
+	return s, nil
+}
+
+// AllDevices yields every secret of the server, page by page (see
+// Secrets), as mfa.Devices of type *Secret.
+func (c *Client) AllDevices(ctx context.Context) iter.Seq2[mfa.Device, error] {
+	return func(yield func(mfa.Device, error) bool) {
+		for s, err := range c.Secrets(ctx, QueryOptions{}) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,616 @@
+package zstack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openmfa/mfa-go/internal/timeparse"
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// The two values of ZStack's TwoFactorAuthenticationSecretStatus.
+const (
+	// NewCreated is a secret made but never used to log in: mfa.StatusPending.
+	NewCreated = "NewCreated"
+	// Logined is a secret the user has logged in with: mfa.StatusActive.
+	Logined = "Logined"
+)
+
+// TOTPSecret is a TOTP seed, such as the secret of a ZStack two-factor
+// authentication secret. Its String, GoString, Format (every verb),
+// MarshalJSON, MarshalText and LogValue show "[REDACTED]" (or "" when
+// there is no seed); only Reveal returns the seed. The seed sits behind a
+// pointer, so that even printing a struct field by reflection shows none
+// of it. The zero TOTPSecret holds no seed.
+type TOTPSecret struct {
+	v *string
+}
+
+// NewTOTPSecret returns a TOTPSecret holding seed ("" gives the zero
+// TOTPSecret).
+func NewTOTPSecret(seed string) TOTPSecret {
+	if seed == "" {
+		return TOTPSecret{}
+	}
+	return TOTPSecret{v: &seed}
+}
+
+// Reveal returns the seed itself. Handle it as a password.
+func (t TOTPSecret) Reveal() string {
+	if t.v == nil {
+		return ""
+	}
+	return *t.v
+}
+
+// IsZero reports whether t holds no seed.
+func (t TOTPSecret) IsZero() bool { return t.v == nil }
+
+// String returns "[REDACTED]", or "" when t holds no seed.
+func (t TOTPSecret) String() string {
+	if t.v == nil {
+		return ""
+	}
+	return redacted
+}
+
+// GoString returns "[REDACTED]" quoted, or "" quoted when t holds no seed.
+func (t TOTPSecret) GoString() string { return strconv.Quote(t.String()) }
+
+// Format prints String for every verb (quoted for %q, GoString for %#v).
+func (t TOTPSecret) Format(f fmt.State, verb rune) {
+	formatString(f, verb, t.String(), t.GoString())
+}
+
+// MarshalJSON returns "[REDACTED]" as a JSON string ("" when no seed).
+func (t TOTPSecret) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.Quote(t.String())), nil
+}
+
+// MarshalText returns "[REDACTED]" ("" when no seed).
+func (t TOTPSecret) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// LogValue returns "[REDACTED]" for log/slog ("" when no seed).
+func (t TOTPSecret) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Secret is a ZStack two-factor authentication secret: one TOTP device of
+// one user. It implements mfa.Device (as a value and as a pointer); ID is
+// the secret's uuid. It is immutable, and none of its printed, logged or
+// JSON forms holds the TOTP seed: read that with TOTPSecret().Reveal().
+type Secret struct {
+	provider     string
+	uuid         string
+	seed         TOTPSecret
+	owner        string
+	userType     string
+	resourceUUID string
+	resourceType string
+	status       mfa.Status
+	vendorStatus string
+	createdAt    time.Time
+	lastOpAt     time.Time
+	createText   string
+	lastOpText   string
+}
+
+var (
+	_ mfa.Device = Secret{}
+	_ mfa.Device = (*Secret)(nil)
+)
+
+// Provider returns the Name of the Client that read the secret.
+func (s Secret) Provider() string { return s.provider }
+
+// ID returns the secret's uuid.
+func (s Secret) ID() string { return s.uuid }
+
+// UserID returns the owner's uuid: userUuid, or accountUuid in the replies
+// of older releases.
+func (s Secret) UserID() string { return s.owner }
+
+// UserName returns "": the API does not say.
+func (s Secret) UserName() string { return "" }
+
+// Name returns "": ZStack secrets have no name.
+func (s Secret) Name() string { return "" }
+
+// Status returns the normalised status: NewCreated is mfa.StatusPending,
+// Logined mfa.StatusActive, any other word (or none) mfa.StatusUnknown.
+func (s Secret) Status() mfa.Status { return s.status }
+
+// VendorStatus returns ZStack's word for the status, unchanged ("" when
+// the reply had none).
+func (s Secret) VendorStatus() string { return s.vendorStatus }
+
+// CreatedAt returns createDate in UTC, or the zero time when the reply had
+// none or it was in no known layout (CreateDateText has the text then).
+func (s Secret) CreatedAt() time.Time { return s.createdAt }
+
+// LastOpAt returns lastOpDate in UTC, or the zero time when the reply had
+// none or it was in no known layout (LastOpDateText has the text then).
+func (s Secret) LastOpAt() time.Time { return s.lastOpAt }
+
+// CreateDateText returns createDate as the server sent it.
+func (s Secret) CreateDateText() string { return s.createText }
+
+// LastOpDateText returns lastOpDate as the server sent it.
+func (s Secret) LastOpDateText() string { return s.lastOpText }
+
+// UserType returns the kind of owner, such as "AccountVO" ("" in the
+// replies of older releases, whose owner is always an account).
+func (s Secret) UserType() string { return s.userType }
+
+// ResourceUUID returns the resourceUuid field ("" when absent).
+func (s Secret) ResourceUUID() string { return s.resourceUUID }
+
+// ResourceType returns the resourceType field ("" when absent).
+func (s Secret) ResourceType() string { return s.resourceType }
+
+// TOTPSecret returns the TOTP seed, redacted in every printed form; call
+// Reveal on it to read it. It is the zero TOTPSecret when the reply had
+// none (a query with Fields that leaves it out).
+func (s Secret) TOTPSecret() TOTPSecret { return s.seed }
+
+// String returns the secret's fields, the seed shown as "[REDACTED]".
+func (s Secret) String() string {
+	return "{" + s.fields(false) + "}"
+}
+
+// GoString returns the secret as %#v prints it, the seed shown as
+// "[REDACTED]".
+func (s Secret) GoString() string {
+	return "zstack.Secret{" + s.fields(true) + "}"
+}
+
+func (s Secret) fields(goSyntax bool) string {
+	q := func(v string) string {
+		if goSyntax {
+			return strconv.Quote(v)
+		}
+		return v
+	}
+	sep := " "
+	if goSyntax {
+		sep = ", "
+	}
+	parts := []string{
+		"Provider:" + q(s.provider),
+		"ID:" + q(s.uuid),
+		"UserID:" + q(s.owner),
+		"UserType:" + q(s.userType),
+		"Status:" + q(string(s.status)),
+		"VendorStatus:" + q(s.vendorStatus),
+		"CreatedAt:" + q(timeText(s.createdAt, s.createText)),
+		"LastOpAt:" + q(timeText(s.lastOpAt, s.lastOpText)),
+	}
+	if s.resourceUUID != "" || s.resourceType != "" {
+		parts = append(parts, "ResourceUUID:"+q(s.resourceUUID), "ResourceType:"+q(s.resourceType))
+	}
+	parts = append(parts, "TOTPSecret:"+q(s.seed.String()))
+	return strings.Join(parts, sep)
+}
+
+func timeText(t time.Time, raw string) string {
+	if t.IsZero() {
+		return raw
+	}
+	return t.Format(time.RFC3339)
+}
+
+// Format prints the secret for every verb without its seed: %#v as
+// GoString, %q quoted, any other verb as String.
+func (s Secret) Format(f fmt.State, verb rune) {
+	formatString(f, verb, s.String(), s.GoString())
+}
+
+// LogValue returns the secret for log/slog, without its seed.
+func (s Secret) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("provider", s.provider),
+		slog.String("id", s.uuid),
+		slog.String("user_id", s.owner),
+		slog.String("status", string(s.status)),
+		slog.String("vendor_status", s.vendorStatus),
+	}
+	if !s.createdAt.IsZero() {
+		attrs = append(attrs, slog.Time("created_at", s.createdAt))
+	}
+	if !s.seed.IsZero() {
+		attrs = append(attrs, slog.String("totp_secret", redacted))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// secretJSON is the stable JSON form of a Secret.
+type secretJSON struct {
+	Provider       string      `json:"provider"`
+	ID             string      `json:"id"`
+	UserID         string      `json:"user_id"`
+	UserType       string      `json:"user_type,omitempty"`
+	ResourceUUID   string      `json:"resource_uuid,omitempty"`
+	ResourceType   string      `json:"resource_type,omitempty"`
+	Status         mfa.Status  `json:"status"`
+	VendorStatus   string      `json:"vendor_status"`
+	CreatedAt      *time.Time  `json:"created_at,omitempty"`
+	CreateDateText string      `json:"create_date_text,omitempty"`
+	LastOpAt       *time.Time  `json:"last_op_at,omitempty"`
+	LastOpDateText string      `json:"last_op_date_text,omitempty"`
+	TOTPSecret     *TOTPSecret `json:"totp_secret,omitempty"`
+}
+
+// MarshalJSON returns the secret as a JSON object with snake_case keys:
+// provider, id, user_id, user_type, resource_uuid, resource_type, status,
+// vendor_status, created_at and last_op_at (RFC 3339, UTC; left out when
+// unknown), create_date_text and last_op_date_text (only when the date
+// was in no known layout), and totp_secret, "[REDACTED]" when the reply
+// held a seed.
+func (s Secret) MarshalJSON() ([]byte, error) {
+	j := secretJSON{
+		Provider:     s.provider,
+		ID:           s.uuid,
+		UserID:       s.owner,
+		UserType:     s.userType,
+		ResourceUUID: s.resourceUUID,
+		ResourceType: s.resourceType,
+		Status:       s.status,
+		VendorStatus: s.vendorStatus,
+	}
+	if !s.createdAt.IsZero() {
+		t := s.createdAt
+		j.CreatedAt = &t
+	} else {
+		j.CreateDateText = s.createText
+	}
+	if !s.lastOpAt.IsZero() {
+		t := s.lastOpAt
+		j.LastOpAt = &t
+	} else {
+		j.LastOpDateText = s.lastOpText
+	}
+	if !s.seed.IsZero() {
+		seed := s.seed
+		j.TOTPSecret = &seed
+	}
+	return json.Marshal(j)
+}
+
+// statusFor maps ZStack's status word to the normalised status.
+func statusFor(word string) mfa.Status {
+	switch {
+	case strings.EqualFold(word, NewCreated):
+		return mfa.StatusPending
+	case strings.EqualFold(word, Logined):
+		return mfa.StatusActive
+	default:
+		return mfa.StatusUnknown
+	}
+}
+
+// SecretPage is one page of a secrets query.
+type SecretPage struct {
+	// Secrets are the page's rows, in the server's order.
+	Secrets []*Secret
+	// Total is the number of rows matching the conditions, when HasTotal
+	// (the query asked ReplyWithCount and the server answered it).
+	Total    int
+	HasTotal bool
+}
+
+// dateLayouts are the layouts of createDate and lastOpDate: Java's default
+// text (with and without the comma newer JDKs put after the year), a
+// 24-hour variant, RFC 3339, and the SQL form. The zone-less ones are read
+// in Config.Location.
+var dateLayouts = []string{
+	"Jan 2, 2006 3:04:05 PM",
+	"Jan 2, 2006, 3:04:05 PM",
+	"Jan 2, 2006 15:04:05",
+	"Jan 2, 2006, 15:04:05",
+	time.RFC3339,
+	"2006-01-02 15:04:05",
+}
+
+// parseDate reads a ZStack date. Newer JDKs print a narrow no-break space
+// (U+202F) before AM/PM; it and the no-break space count as spaces.
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
+	if strings.ContainsAny(s, "\u202f\u00a0") {
+		s = strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(s)
+	}
+	return timeparse.Parse(s, loc, dateLayouts...)
+}
+
+// The wire forms.
+
+// envelope is what every ZStack reply may carry besides its payload: an
+// error (non-null means failure, whatever the status), a success flag
+// (a string "false" in newer releases), and the API message id.
+type envelope struct {
+	Error   json.RawMessage `json:"error"`
+	Success json.RawMessage `json:"success"`
+	ID      json.RawMessage `json:"id"`
+}
+
+type queryReply struct {
+	envelope
+	Inventories inventories `json:"inventories"`
+	Total       *int64      `json:"total"`
+	Location    string      `json:"location"`
+}
+
+// inventories records whether the key was present, so that a reply
+// without it is not taken for an empty list.
+type inventories struct {
+	items   []wireSecret
+	present bool
+}
+
+func (l *inventories) UnmarshalJSON(b []byte) error {
+	l.present = true
+	if isNull(b) {
+		l.items = nil
+		return nil
+	}
+	if len(b) == 0 || b[0] != '[' {
+		return errors.New("inventories is not a list")
+	}
+	return json.Unmarshal(b, &l.items)
+}
+
+type wireSecret struct {
+	UUID         *string    `json:"uuid"`
+	Secret       *string    `json:"secret"`
+	UserUUID     string     `json:"userUuid"`
+	UserType     string     `json:"userType"`
+	AccountUUID  string     `json:"accountUuid"`
+	ResourceUUID string     `json:"resourceUuid"`
+	ResourceType string     `json:"resourceType"`
+	Status       wireStatus `json:"status"`
+	CreateDate   wireDate   `json:"createDate"`
+	LastOpDate   wireDate   `json:"lastOpDate"`
+}
+
+// wireStatus is status as a string ("NewCreated") or, as the API reference
+// describes it, an enum object ({"name": "NewCreated", "ordinal": 0}).
+type wireStatus struct {
+	name string
+}
+
+func (s *wireStatus) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case isNull(b):
+		s.name = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &s.name)
+	case len(b) > 0 && b[0] == '{':
+		var obj struct {
+			Name    *string          `json:"name"`
+			Ordinal *json.RawMessage `json:"ordinal"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return errors.New("status is an object whose name is not a string")
+		}
+		if obj.Name != nil {
+			s.name = *obj.Name
+		}
+		return nil
+	default:
+		return errors.New("status is neither a string nor an object")
+	}
+}
+
+// wireDate is a date as the server sent it: a string, kept as is; a
+// number is kept as its text (it is in no known layout).
+type wireDate struct {
+	text string
+}
+
+func (d *wireDate) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case isNull(b):
+		d.text = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &d.text)
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		d.text = string(b)
+		return nil
+	default:
+		return errors.New("a date is neither a string nor a number")
+	}
+}
+
+func isNull(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) == 0 || string(b) == "null"
+}
+
+// decodePage decodes a query reply into a page. limit is the number of
+// rows asked for (0: not known); needUUID refuses a row without uuid.
+func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit int, needUUID bool) (*SecretPage, error) {
+	var reply queryReply
+	if err := json.Unmarshal(resp.Body, &reply); err != nil {
+		return nil, c.invalid(resp, errors.New(jsonErrorText(err)))
+	}
+	if e := c.envelopeError(resp, reply.envelope); e != nil {
+		return nil, e
+	}
+	if !reply.Inventories.present {
+		if reply.Location != "" {
+			return nil, c.invalid(resp, errors.New("the server answered with an asynchronous job, which this client does not follow"))
+		}
+		return nil, c.invalid(resp, errors.New("the reply has no inventories"))
+	}
+	items := reply.Inventories.items
+	if limit > 0 && len(items) > limit {
+		return nil, c.invalid(resp, fmt.Errorf("the server sent %d rows for a limit of %d", len(items), limit))
+	}
+	page := &SecretPage{Secrets: make([]*Secret, 0, len(items))}
+	if reply.Total != nil {
+		page.Total, page.HasTotal = int(*reply.Total), true
+	}
+	for i := range items {
+		w := &items[i]
+		if needUUID && (w.UUID == nil || *w.UUID == "") {
+			return nil, c.invalid(resp, fmt.Errorf("row %d has no uuid", i))
+		}
+		page.Secrets = append(page.Secrets, c.secretFrom(ctx, w))
+	}
+	return page, nil
+}
+
+// secretFrom turns a wire row into a Secret. A date in no known layout is
+// kept as text and logged (its field and value; never the seed).
+func (c *Client) secretFrom(ctx context.Context, w *wireSecret) *Secret {
+	s := &Secret{
+		provider:     c.name,
+		owner:        w.UserUUID,
+		userType:     w.UserType,
+		resourceUUID: w.ResourceUUID,
+		resourceType: w.ResourceType,
+		vendorStatus: w.Status.name,
+		status:       statusFor(w.Status.name),
+		createText:   w.CreateDate.text,
+		lastOpText:   w.LastOpDate.text,
+	}
+	if w.UUID != nil {
+		s.uuid = *w.UUID
+	}
+	if s.owner == "" {
+		s.owner = w.AccountUUID
+	}
+	if w.Secret != nil {
+		s.seed = NewTOTPSecret(*w.Secret)
+	}
+	s.createdAt = c.date(ctx, s.uuid, "createDate", s.createText)
+	s.lastOpAt = c.date(ctx, s.uuid, "lastOpDate", s.lastOpText)
+	return s
+}
+
+func (c *Client) date(ctx context.Context, id, field, text string) time.Time {
+	if strings.TrimSpace(text) == "" {
+		return time.Time{}
+	}
+	t, ok := parseDate(text, c.loc)
+	if !ok {
+		c.tc.Logger().WarnContext(ctx, "unrecognised date: kept as text",
+			"provider", c.name, "secret", id, "field", field, "value", text)
+	}
+	return t
+}
+
+// invalid is the error for a reply that does not decode: it matches
+// mfa.ErrInvalidResponse and quotes the first bytes of the body, with the
+// value of every "secret" member removed first.
+func (c *Client) invalid(resp *transport.Response, cause error) *mfa.APIError {
+	r := *resp
+	r.Body = redactSecretValues(resp.Body)
+	e := r.Invalid(cause)
+	if e.Provider == "" {
+		e.Provider = c.name
+	}
+	return e
+}
+
+// jsonErrorText describes a decoding error without quoting the body.
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return fmt.Sprintf("%s is a JSON %s, not the %s the API promises", te.Field, te.Value, te.Type.Kind())
+		}
+		return fmt.Sprintf("the reply is a JSON %s, not an object", te.Value)
+	default:
+		return err.Error()
+	}
+}
+
+// redactSecretValues returns body with the value of every "secret" member
+// replaced by "[REDACTED]", also where the body is cut short inside it.
+func redactSecretValues(body []byte) []byte {
+	const key = `"secret"`
+	if !bytes.Contains(body, []byte(key)) {
+		return body
+	}
+	out := make([]byte, 0, len(body))
+	rest := body
+	for {
+		i := bytes.Index(rest, []byte(key))
+		if i < 0 {
+			return append(out, rest...)
+		}
+		j := i + len(key)
+		out = append(out, rest[:j]...)
+		k := skipSpace(rest, j)
+		if k >= len(rest) || rest[k] != ':' {
+			rest = rest[j:]
+			continue
+		}
+		k = skipSpace(rest, k+1)
+		out = append(out, rest[j:k]...)
+		end := skipValue(rest, k)
+		if end > k {
+			out = append(out, `"[REDACTED]"`...)
+		}
+		rest = rest[end:]
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the JSON value starting at b[i], or len(b)
+// when it is cut short.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for i < len(b) && b[i] != '"' {
+				if b[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i = min(i+1, len(b))
+			if depth == 0 {
+				return i
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\r', '\n':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return len(b)
+}
