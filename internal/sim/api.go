@@ -49,6 +49,8 @@ type vendor interface {
 	fault(w http.ResponseWriter, r *http.Request, f Fault)
 	// expireTokens invalidates every token or session issued by login.
 	expireTokens()
+	// issued returns the store of the tokens or sessions login issued.
+	issued() *tokenStore
 }
 
 // Name returns the API's name: "huawei-iam", "huawei-workspace",
@@ -91,6 +93,11 @@ func (a *API) SetLatency(d time.Duration) { a.latency.Store(int64(max(d, 0))) }
 // share their tokens, so ExpireTokens on either expires both.
 func (a *API) ExpireTokens() { a.vendor.expireTokens() }
 
+// IssuedTokens returns every token or session the API's login has issued,
+// expired, logged out or not (the two Huawei APIs share theirs), for tests
+// that check no credential reaches an output.
+func (a *API) IssuedTokens() []string { return a.vendor.issued().list() }
+
 // start listens on a loopback port and serves in the background.
 func (a *API) start() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -127,7 +134,10 @@ func (a *API) close() {
 		return
 	}
 	a.cancel()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Shutdown lets requests in flight finish, but waits five seconds for a
+	// connection that was opened and never used (a client that dialled
+	// ahead): a short grace, then Close, which drops those.
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 	_ = a.srv.Shutdown(ctx)
 	cancel()
 	_ = a.srv.Close()

@@ -22,6 +22,7 @@ type tokenStore struct {
 	static string
 	mu     sync.RWMutex
 	issued map[string]bool // token → expired
+	all    []string        // every token ever issued, logged out or not
 }
 
 func newTokenStore(static string) *tokenStore {
@@ -50,6 +51,7 @@ func (s *tokenStore) check(tok string) tokenState {
 func (s *tokenStore) add(tok string) {
 	s.mu.Lock()
 	s.issued[tok] = false
+	s.all = append(s.all, tok)
 	s.mu.Unlock()
 }
 
@@ -60,6 +62,12 @@ func (s *tokenStore) remove(tok string) bool {
 	_, ok := s.issued[tok]
 	delete(s.issued, tok)
 	return ok
+}
+
+func (s *tokenStore) list() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]string(nil), s.all...)
 }
 
 func (s *tokenStore) expireAll() {

@@ -30,6 +30,7 @@ func (v *zstackVendor) isLogin(r *http.Request) bool {
 }
 
 func (v *zstackVendor) expireTokens() { v.sessions.expireAll() }
+func (v *zstackVendor) issued() *tokenStore { return v.sessions }
 
 // zsError is ZStack's ErrorCode.
 type zsError struct {

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// The audit rules.
+const (
+	RuleNoActiveDevice = "no-active-device" // an audited user with no active device
+	RulePending        = "pending-device"   // a device created but not bound or verified
+	RuleUnknownStatus  = "unknown-status"   // a vendor status this module does not know
+)
+
+// Target is one provider to audit and the users named for it.
+type Target struct {
+	Provider mfa.Provider
+	Type     string   // the config type, for the report
+	Users    []string // audited in addition to every owner a listing finds
+}
+
+// Report is everything one audit read and concluded.
+type Report struct {
+	Devices  []DeviceRow       `json:"devices"`
+	Findings []Finding         `json:"findings"`
+	Errors   []ErrorRow        `json:"errors"`
+	Summary  Summary           `json:"summary"`
+	Per      []ProviderSummary `json:"-"`
+}
+
+// DeviceRow is one device as the report shows it.
+type DeviceRow struct {
+	Provider     string     `json:"provider"`
+	UserID       string     `json:"user_id"`
+	UserName     string     `json:"user_name"`
+	DeviceID     string     `json:"device_id"`
+	Name         string     `json:"name"`
+	Status       mfa.Status `json:"status"`
+	VendorStatus string     `json:"vendor_status"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
+}
+
+// Finding is one rule's verdict about a user or device.
+type Finding struct {
+	Provider string `json:"provider"`
+	UserID   string `json:"user_id"`
+	DeviceID string `json:"device_id"`
+	Rule     string `json:"rule"`
+	Detail   string `json:"detail"`
+}
+
+// ErrorRow is one call that failed.
+type ErrorRow struct {
+	Provider string `json:"provider"`
+	UserID   string `json:"user_id"`
+	Message  string `json:"message"`
+}
+
+// Summary counts the report.
+type Summary struct {
+	Providers int `json:"providers"`
+	Users     int `json:"users"`
+	Devices   int `json:"devices"`
+	Findings  int `json:"findings"`
+	Errors    int `json:"errors"`
+}
+
+// ProviderSummary is one provider's line in the table.
+type ProviderSummary struct {
+	Provider, Type                     string
+	Users, Devices, Active, Pending    int
+	Disabled, Unknown, Findings, Error int
+}
+
+// Progress hears how many users are done out of how many. Calls come one
+// at a time, with done rising.
+type Progress func(done, total int)
+
+// auditor gathers what the calls return.
+type auditor struct {
+	devices map[mfa.UserRef][]mfa.Device
+	users   map[mfa.UserRef]bool // every audited user
+	failed  map[mfa.UserRef]bool // users whose devices are not all known
+	errs    []ErrorRow
+}
+
+// Audit reads the devices of every target and applies the rules. Providers
+// that can list all their devices are listed (every owner found is
+// audited, and the named users without a device are known to have none);
+// the other providers, and listers whose listing failed, are asked user by
+// user, with at most concurrency calls in flight. When ctx ends, the report
+// holds what was read, and the users not read are errors.
+func Audit(ctx context.Context, targets []Target, concurrency int, progress Progress) (*Report, error) {
+	providers := make([]mfa.Provider, len(targets))
+	for i, t := range targets {
+		providers[i] = t.Provider
+	}
+	dir, err := mfa.NewDirectory(providers...)
+	if err != nil {
+		return nil, err
+	}
+	a := &auditor{devices: map[mfa.UserRef][]mfa.Device{}, users: map[mfa.UserRef]bool{}, failed: map[mfa.UserRef]bool{}}
+
+	listed := a.list(ctx, dir, concurrency)
+
+	var refs []mfa.UserRef
+	for _, t := range targets {
+		name := t.Provider.Name()
+		for _, u := range t.Users {
+			ref := mfa.UserRef{Provider: name, UserID: u}
+			if a.users[ref] && listed[name] {
+				continue // named twice
+			}
+			a.users[ref] = true
+			if !listed[name] {
+				refs = append(refs, ref)
+			}
+		}
+	}
+	a.lookUp(ctx, dir, refs, concurrency, progress)
+	return a.report(targets), nil
+}
+
+// list runs every listing and returns the providers listed in full.
+func (a *auditor) list(ctx context.Context, dir *mfa.Directory, concurrency int) map[string]bool {
+	listed := map[string]bool{}
+	failed := map[string]bool{}
+	for _, p := range dir.Providers() {
+		if _, ok := p.(mfa.DeviceLister); ok {
+			listed[p.Name()] = true
+		}
+	}
+	if len(listed) == 0 {
+		return listed
+	}
+	var found []mfa.Device
+	for dev, err := range dir.AllDevices(ctx, mfa.WithConcurrency(concurrency)) {
+		if err != nil {
+			var le *mfa.LookupError
+			if errors.As(err, &le) {
+				failed[le.Provider] = true
+				a.errs = append(a.errs, ErrorRow{Provider: le.Provider, Message: "listing all devices: " + le.Err.Error()})
+			} else {
+				// The context ended: no listing is complete.
+				clear(listed)
+				a.errs = append(a.errs, ErrorRow{Message: "listing all devices: " + err.Error()})
+			}
+			continue
+		}
+		found = append(found, dev)
+	}
+	for name := range failed {
+		delete(listed, name) // asked user by user instead
+	}
+	for _, dev := range found {
+		if !listed[dev.Provider()] {
+			continue
+		}
+		ref := mfa.UserRef{Provider: dev.Provider(), UserID: dev.UserID()}
+		a.users[ref] = true
+		a.devices[ref] = append(a.devices[ref], dev)
+	}
+	return listed
+}
+
+// lookUp asks for the devices of each user.
+func (a *auditor) lookUp(ctx context.Context, dir *mfa.Directory, refs []mfa.UserRef, concurrency int, progress Progress) {
+	if len(refs) == 0 {
+		return
+	}
+	var mu sync.Mutex // guards done and completed, and serialises progress
+	done := 0
+	completed := make(map[mfa.UserRef]bool, len(refs))
+	var tracked []mfa.Provider
+	for _, p := range dir.Providers() {
+		tracked = append(tracked, trackedProvider{Provider: p, done: func(userID string, ok bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				completed[mfa.UserRef{Provider: p.Name(), UserID: userID}] = true
+			}
+			done++
+			if progress != nil {
+				progress(done, len(refs))
+			}
+		}})
+	}
+	trackedDir, err := mfa.NewDirectory(tracked...)
+	if err != nil {
+		panic(err) // the same names as dir, which has been built
+	}
+	if progress != nil {
+		progress(0, len(refs))
+	}
+	for dev, err := range trackedDir.Devices(ctx, refs, mfa.WithConcurrency(concurrency)) {
+		if err == nil {
+			ref := mfa.UserRef{Provider: dev.Provider(), UserID: dev.UserID()}
+			a.devices[ref] = append(a.devices[ref], dev)
+			continue
+		}
+		var le *mfa.LookupError
+		if errors.As(err, &le) {
+			a.errs = append(a.errs, ErrorRow{Provider: le.Provider, UserID: le.UserID, Message: le.Err.Error()})
+		} else {
+			a.errs = append(a.errs, ErrorRow{Message: err.Error()}) // the context ended
+		}
+	}
+	for _, ref := range refs {
+		if !completed[ref] {
+			a.failed[ref] = true // its devices are not known: no finding
+		}
+	}
+}
+
+// trackedProvider reports each call's end, so that progress counts users
+// with no device too, and the audit knows which users were read in full.
+type trackedProvider struct {
+	mfa.Provider
+	done func(userID string, ok bool)
+}
+
+func (t trackedProvider) UserDevices(ctx context.Context, userID string) ([]mfa.Device, error) {
+	devices, err := t.Provider.UserDevices(ctx, userID)
+	t.done(userID, err == nil)
+	return devices, err
+}
+
+// report applies the rules and sorts everything for a stable output.
+func (a *auditor) report(targets []Target) *Report {
+	r := &Report{Devices: []DeviceRow{}, Findings: []Finding{}, Errors: a.errs}
+	if r.Errors == nil {
+		r.Errors = []ErrorRow{}
+	}
+	for ref := range a.devices {
+		a.users[ref] = true // a device whose owner differs from the id asked for is still reported
+	}
+	per := map[string]*ProviderSummary{}
+	for _, t := range targets {
+		ps := &ProviderSummary{Provider: t.Provider.Name(), Type: t.Type}
+		per[ps.Provider] = ps
+		r.Per = append(r.Per, *ps)
+	}
+	for ref := range a.users {
+		devices := a.devices[ref]
+		ps := per[ref.Provider]
+		ps.Users++
+		hasActive := false
+		for _, d := range devices {
+			row := DeviceRow{
+				Provider: d.Provider(), UserID: d.UserID(), UserName: d.UserName(), DeviceID: d.ID(),
+				Name: d.Name(), Status: d.Status(), VendorStatus: d.VendorStatus(),
+			}
+			if t := d.CreatedAt(); !t.IsZero() {
+				t = t.UTC()
+				row.CreatedAt = &t
+			}
+			r.Devices = append(r.Devices, row)
+			ps.Devices++
+			switch d.Status() {
+			case mfa.StatusActive:
+				ps.Active++
+				hasActive = true
+			case mfa.StatusPending:
+				ps.Pending++
+				r.Findings = append(r.Findings, Finding{Provider: ref.Provider, UserID: ref.UserID, DeviceID: d.ID(), Rule: RulePending,
+					Detail: vendorWord(d) + ": created but not bound or verified"})
+			case mfa.StatusDisabled:
+				ps.Disabled++
+			default:
+				ps.Unknown++
+				r.Findings = append(r.Findings, Finding{Provider: ref.Provider, UserID: ref.UserID, DeviceID: d.ID(), Rule: RuleUnknownStatus,
+					Detail: vendorWord(d) + ": a status this audit does not know"})
+			}
+		}
+		if !hasActive && !a.failed[ref] {
+			detail := "no MFA device"
+			switch len(devices) {
+			case 0:
+			case 1:
+				detail = "1 device, not active"
+			default:
+				detail = fmt.Sprintf("%d devices, none active", len(devices))
+			}
+			r.Findings = append(r.Findings, Finding{Provider: ref.Provider, UserID: ref.UserID, Rule: RuleNoActiveDevice, Detail: detail})
+		}
+	}
+	for _, e := range r.Errors {
+		if ps, ok := per[e.Provider]; ok {
+			ps.Error++
+		}
+	}
+	for _, f := range r.Findings {
+		per[f.Provider].Findings++
+	}
+	for i := range r.Per {
+		r.Per[i] = *per[r.Per[i].Provider]
+	}
+
+	slices.SortFunc(r.Devices, func(x, y DeviceRow) int {
+		return cmp.Or(cmp.Compare(x.Provider, y.Provider), cmp.Compare(x.UserID, y.UserID), cmp.Compare(x.DeviceID, y.DeviceID))
+	})
+	slices.SortFunc(r.Findings, func(x, y Finding) int {
+		return cmp.Or(cmp.Compare(x.Provider, y.Provider), cmp.Compare(x.UserID, y.UserID), cmp.Compare(x.Rule, y.Rule), cmp.Compare(x.DeviceID, y.DeviceID))
+	})
+	slices.SortFunc(r.Errors, func(x, y ErrorRow) int {
+		return cmp.Or(cmp.Compare(x.Provider, y.Provider), cmp.Compare(x.UserID, y.UserID), cmp.Compare(x.Message, y.Message))
+	})
+	r.Summary = Summary{Providers: len(targets), Users: len(a.users), Devices: len(r.Devices), Findings: len(r.Findings), Errors: len(r.Errors)}
+	return r
+}
+
+// vendorWord names the vendor's status of a device for a finding.
+func vendorWord(d mfa.Device) string {
+	if d.VendorStatus() == "" {
+		return "no vendor status"
+	}
+	return "vendor status " + strconv.Quote(d.VendorStatus())
+}

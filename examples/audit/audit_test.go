@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"iter"
+	"testing"
+	"time"
+
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dev(id string, s mfa.Status, vendor string) mfatest.Device {
+	return mfatest.Device{ID: id, Status: s, VendorStatus: vendor}
+}
+
+func TestAuditRules(t *testing.T) {
+	created := time.Date(2020, 4, 10, 6, 45, 14, 0, time.UTC)
+	ws := mfatest.NewProvider("ws").
+		AddDevices("ok", mfatest.Device{ID: "d1", UserName: "zhangsan", Status: mfa.StatusActive, VendorStatus: "REGISTERED", CreatedAt: created}).
+		AddDevices("half", dev("d2", mfa.StatusPending, "UNREGISTER"), dev("d3", mfa.StatusUnknown, "LOCKED")).
+		AddDevices("mixed", dev("d4", mfa.StatusActive, "REGISTERED"), dev("d5", mfa.StatusPending, "UNREGISTER")).
+		AddDevices("off", dev("d6", mfa.StatusDisabled, "")).
+		FailUser("broken", mfatest.APIError("ws", 503))
+	targets := []Target{{Provider: ws.Basic(), Type: TypeHuaweiWorkspace, Users: []string{"ok", "half", "mixed", "off", "none", "broken"}}}
+
+	r, err := Audit(context.Background(), targets, 4, nil)
+	require.NoError(t, err)
+
+	assert.Equal(t, Summary{Providers: 1, Users: 6, Devices: 6, Findings: 6, Errors: 1}, r.Summary)
+	assert.Equal(t, []Finding{
+		{Provider: "ws", UserID: "half", DeviceID: "", Rule: RuleNoActiveDevice, Detail: "2 devices, none active"},
+		{Provider: "ws", UserID: "half", DeviceID: "d2", Rule: RulePending, Detail: `vendor status "UNREGISTER": created but not bound or verified`},
+		{Provider: "ws", UserID: "half", DeviceID: "d3", Rule: RuleUnknownStatus, Detail: `vendor status "LOCKED": a status this audit does not know`},
+		{Provider: "ws", UserID: "mixed", DeviceID: "d5", Rule: RulePending, Detail: `vendor status "UNREGISTER": created but not bound or verified`},
+		{Provider: "ws", UserID: "none", DeviceID: "", Rule: RuleNoActiveDevice, Detail: "no MFA device"},
+		{Provider: "ws", UserID: "off", DeviceID: "", Rule: RuleNoActiveDevice, Detail: "1 device, not active"},
+	}, r.Findings, "a user whose lookup failed gets an error, not a finding")
+	require.Len(t, r.Errors, 1)
+	assert.Equal(t, "broken", r.Errors[0].UserID)
+	assert.Contains(t, r.Errors[0].Message, "HTTP 503")
+
+	require.NotEmpty(t, r.Devices)
+	first := r.Devices[0]
+	assert.Equal(t, DeviceRow{Provider: "ws", UserID: "half", DeviceID: "d2", Status: mfa.StatusPending, VendorStatus: "UNREGISTER"}, first)
+	var ok DeviceRow
+	for _, d := range r.Devices {
+		if d.UserID == "ok" {
+			ok = d
+		}
+	}
+	require.NotNil(t, ok.CreatedAt)
+	assert.Equal(t, created, *ok.CreatedAt)
+	assert.Equal(t, "zhangsan", ok.UserName)
+
+	assert.Equal(t, []ProviderSummary{{Provider: "ws", Type: TypeHuaweiWorkspace, Users: 6, Devices: 6, Active: 2, Pending: 2, Disabled: 1, Unknown: 1, Findings: 6, Error: 1}}, r.Per)
+}
+
+func TestAuditListsWhatCanBeListed(t *testing.T) {
+	iam := mfatest.NewProvider("iam").
+		AddDevices("a", dev("iam/mfa/a", mfa.StatusActive, "")).
+		AddDevices("b", dev("iam/mfa/b", mfa.StatusActive, ""))
+	targets := []Target{{Provider: iam, Type: TypeHuaweiIAM, Users: []string{"a", "nodevice"}}}
+
+	r, err := Audit(context.Background(), targets, 4, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, iam.Calls(), "one listing, no call per user")
+	assert.Equal(t, Summary{Providers: 1, Users: 3, Devices: 2, Findings: 1, Errors: 0}, r.Summary, "owners found by the listing are audited too")
+	assert.Equal(t, "nodevice", r.Findings[0].UserID)
+}
+
+func TestAuditFallsBackWhenTheListingFails(t *testing.T) {
+	iam := mfatest.NewProvider("iam").AddDevices("a", dev("iam/mfa/a", mfa.StatusActive, ""))
+	iam.Fail(mfatest.APIError("iam", 403))
+	targets := []Target{{Provider: iam, Type: TypeHuaweiIAM, Users: []string{"a", "b"}}}
+	r, err := Audit(context.Background(), targets, 4, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, iam.Calls(), "the listing, then one call per named user")
+	require.Len(t, r.Errors, 3)
+	assert.Contains(t, r.Errors[0].Message, "listing all devices")
+}
+
+func TestAuditFallbackFindsDevices(t *testing.T) {
+	// A lister whose listing fails but whose per-user calls work.
+	iam := &listFails{mfatest.NewProvider("iam").AddDevices("a", dev("iam/mfa/a", mfa.StatusActive, ""))}
+	var _ mfa.DeviceLister = iam
+	r, err := Audit(context.Background(), []Target{{Provider: iam, Type: TypeHuaweiIAM, Users: []string{"a", "b"}}}, 4, nil)
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Providers: 1, Users: 2, Devices: 1, Findings: 1, Errors: 1}, r.Summary)
+	assert.Equal(t, 2, iam.Calls(), "after the failed listing, one call per named user")
+}
+
+type listFails struct{ *mfatest.Provider }
+
+func (l *listFails) AllDevices(ctx context.Context) iter.Seq2[mfa.Device, error] {
+	return func(yield func(mfa.Device, error) bool) { yield(nil, mfatest.APIError("iam", 403)) }
+}
+
+func TestAuditPartialFailureKeepsOtherProviders(t *testing.T) {
+	up := mfatest.NewProvider("up").AddDevices("u1", dev("d1", mfa.StatusActive, "x"))
+	down := mfatest.NewProvider("down").Fail(mfatest.APIError("down", 502))
+	r, err := Audit(context.Background(), []Target{
+		{Provider: up.Basic(), Users: []string{"u1"}},
+		{Provider: down.Basic(), Users: []string{"u1", "u2"}},
+	}, 4, nil)
+	require.NoError(t, err)
+	assert.Len(t, r.Devices, 1)
+	assert.Len(t, r.Errors, 2)
+	assert.Empty(t, r.Findings, "no finding about users whose devices are unknown")
+}
+
+func TestAuditProgressCountsEveryUser(t *testing.T) {
+	p := mfatest.NewProvider("p").AddDevices("u1", dev("d1", mfa.StatusActive, ""))
+	var last, total int
+	_, err := Audit(context.Background(), []Target{{Provider: p.Basic(), Users: []string{"u1", "u2", "u3"}}}, 2, func(done, n int) {
+		last, total = max(last, done), n
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 3, last)
+	assert.Equal(t, 3, total)
+}
+
+func TestAuditTimeoutReportsWhatWasRead(t *testing.T) {
+	fast := mfatest.NewProvider("fast").AddDevices("u1", dev("d1", mfa.StatusActive, ""))
+	slow := mfatest.NewProvider("slow").SetLatency(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	r, err := Audit(ctx, []Target{{Provider: fast.Basic(), Users: []string{"u1"}}, {Provider: slow.Basic(), Users: []string{"a", "b"}}}, 4, nil)
+	require.NoError(t, err)
+	assert.Len(t, r.Devices, 1, "what was read is kept")
+	assert.NotEmpty(t, r.Errors)
+	assert.Empty(t, r.Findings, "users not read are not findings")
+}
