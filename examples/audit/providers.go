@@ -146,4 +146,3 @@ func simConfig(s *sim.Sim) (*Config, Getenv) {
 	}}
 	return cfg, func(name string) string { return env[name] }
 }
-

@@ -403,7 +403,7 @@ type iamVendor struct {
 
 func (v *iamVendor) isLogin(r *http.Request) bool { return r.URL.Path == "/v3/auth/tokens" }
 
-func (v *iamVendor) expireTokens() { v.auth.tokens.expireAll() }
+func (v *iamVendor) expireTokens()       { v.auth.tokens.expireAll() }
 func (v *iamVendor) issued() *tokenStore { return v.auth.tokens }
 
 func (v *iamVendor) fault(w http.ResponseWriter, _ *http.Request, f Fault) {
@@ -530,7 +530,7 @@ type workspaceVendor struct {
 
 func (v *workspaceVendor) isLogin(*http.Request) bool { return false }
 
-func (v *workspaceVendor) expireTokens() { v.auth.tokens.expireAll() }
+func (v *workspaceVendor) expireTokens()       { v.auth.tokens.expireAll() }
 func (v *workspaceVendor) issued() *tokenStore { return v.auth.tokens }
 
 func (v *workspaceVendor) fault(w http.ResponseWriter, _ *http.Request, f Fault) {

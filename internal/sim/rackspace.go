@@ -46,7 +46,7 @@ type rackspaceVendor struct {
 
 func (v *rackspaceVendor) isLogin(r *http.Request) bool { return r.URL.Path == "/v2.0/tokens" }
 
-func (v *rackspaceVendor) expireTokens() { v.tokens.expireAll() }
+func (v *rackspaceVendor) expireTokens()       { v.tokens.expireAll() }
 func (v *rackspaceVendor) issued() *tokenStore { return v.tokens }
 
 // wantsXML reports whether the Accept header of r prefers XML (JSON is the

@@ -29,7 +29,7 @@ func (v *zstackVendor) isLogin(r *http.Request) bool {
 	return r.URL.Path == zsPrefix+"accounts/login" || strings.HasPrefix(r.URL.Path, zsPrefix+"accounts/sessions/")
 }
 
-func (v *zstackVendor) expireTokens() { v.sessions.expireAll() }
+func (v *zstackVendor) expireTokens()       { v.sessions.expireAll() }
 func (v *zstackVendor) issued() *tokenStore { return v.sessions }
 
 // zsError is ZStack's ErrorCode.
