@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -67,7 +68,7 @@ func ParseConfig(r io.Reader) (*Config, error) {
 	if len(data) > 1<<20 {
 		return nil, errors.New("the config is larger than 1 MiB")
 	}
-	if err := refuseLiteralSecrets(data); err != nil {
+	if err := checkKeys(data); err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -99,9 +100,19 @@ func ParseConfig(r io.Reader) (*Config, error) {
 	return &cfg, nil
 }
 
-// refuseLiteralSecrets rejects a provider object with a key such as
-// "password", so that the error says where secrets belong.
-func refuseLiteralSecrets(data []byte) error {
+// keysOf lists the keys each type reads besides type, name, endpoint and
+// users.
+var keysOf = map[string][]string{
+	TypeHuaweiIAM:       {"token_env", "username", "password_env", "domain", "domain_id", "ak_env", "sk_env"},
+	TypeHuaweiWorkspace: {"token_env", "username", "password_env", "domain", "domain_id", "ak_env", "sk_env", "project_id", "iam_endpoint"},
+	TypeRackspace:       {"token_env", "username", "password_env", "api_key_env", "format"},
+	TypeZStack:          {"session_env", "account", "password_env", "timezone"},
+}
+
+// checkKeys rejects a key such as "password", so that the error says where
+// secrets belong, and a key the provider's type does not read (a typo, or
+// another type's key), listing the keys it does read.
+func checkKeys(data []byte) error {
 	var raw struct {
 		Providers []map[string]json.RawMessage `json:"providers"`
 	}
@@ -114,6 +125,23 @@ func refuseLiteralSecrets(data []byte) error {
 				if strings.EqualFold(key, s) {
 					return fmt.Errorf("provider %d: %q holds a secret in the file; name an environment variable with %q instead", i+1, key, s+"_env")
 				}
+			}
+		}
+		var typ string
+		if json.Unmarshal(p["type"], &typ) != nil {
+			continue
+		}
+		allowed, known := keysOf[typ]
+		if !known {
+			continue // check says the type is unknown
+		}
+		for key := range p {
+			switch key {
+			case "type", "name", "endpoint", "users":
+				continue
+			}
+			if !slices.Contains(allowed, key) {
+				return fmt.Errorf("provider %d: %q does not apply to type %s (it reads %s)", i+1, key, typ, strings.Join(allowed, ", "))
 			}
 		}
 	}
@@ -133,9 +161,6 @@ func (p *ProviderConfig) check() error {
 	}
 	if p.Type == TypeHuaweiWorkspace && p.ProjectID == "" {
 		return errors.New(`"project_id" is missing (Workspace calls are per project)`)
-	}
-	if p.Type != TypeRackspace && p.Format != "" {
-		return errors.New(`"format" applies to rackspace only`)
 	}
 	if p.Format != "" && p.Format != "json" && p.Format != "xml" {
 		return fmt.Errorf(`"format" is %q (want json or xml)`, p.Format)

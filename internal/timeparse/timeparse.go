@@ -1,5 +1,3 @@
-// Package timeparse reads the timestamps vendors send in more than one
-// layout.
 package timeparse
 
 import (
