@@ -13,6 +13,10 @@ import (
 // WithConcurrency option is given.
 const DefaultConcurrency = 16
 
+// errNilContext is the error of a call given a nil context, a programmer
+// error that is reported rather than left to panic.
+var errNilContext = fmt.Errorf("mfa: %w: nil context", ErrBadRequest)
+
 // UserRef names one user of one provider.
 type UserRef struct {
 	Provider string // a provider's Name
@@ -107,6 +111,9 @@ func (d *Directory) names() []string {
 // UserDevices returns the devices of one user of the named provider. An
 // error is a *LookupError wrapping the provider's error.
 func (d *Directory) UserDevices(ctx context.Context, provider, userID string) ([]Device, error) {
+	if ctx == nil {
+		return nil, &LookupError{Provider: provider, UserID: userID, Err: errNilContext}
+	}
 	p, err := d.lookup(provider)
 	if err == nil {
 		var devices []Device
@@ -130,6 +137,9 @@ func (d *Directory) Device(ctx context.Context, ref DeviceRef) (Device, error) {
 }
 
 func (d *Directory) device(ctx context.Context, ref DeviceRef) (Device, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	p, err := d.lookup(ref.Provider)
 	if err != nil {
 		return nil, err
@@ -171,6 +181,10 @@ func (d *Directory) Devices(ctx context.Context, users []UserRef, opts ...Option
 	o := collect(opts)
 	users = slices.Clone(users)
 	return func(yield func(Device, error) bool) {
+		if ctx == nil {
+			yield(nil, errNilContext)
+			return
+		}
 		calls := make([]func(context.Context) batch, len(users))
 		for i, u := range users {
 			calls[i] = func(ctx context.Context) batch {
@@ -192,6 +206,10 @@ func (d *Directory) Devices(ctx context.Context, users []UserRef, opts ...Option
 func (d *Directory) AllDevices(ctx context.Context, opts ...Option) iter.Seq2[Device, error] {
 	o := collect(opts)
 	return func(yield func(Device, error) bool) {
+		if ctx == nil {
+			yield(nil, errNilContext)
+			return
+		}
 		var listers []func(context.Context, func(batch) bool) bool
 		for _, p := range d.providers {
 			l, ok := p.(DeviceLister)

@@ -283,3 +283,27 @@ func TestAllDevicesContextEnded(t *testing.T) {
 		assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
 	}
 }
+
+func TestNilContextIsAnErrorNotAPanic(t *testing.T) {
+	p := mfatest.NewProvider("p").AddDevices("u1", active("d1"))
+	d, err := mfa.NewDirectory(p)
+	require.NoError(t, err)
+	var nilCtx context.Context
+
+	_, err = d.UserDevices(nilCtx, "p", "u1")
+	assert.ErrorIs(t, err, mfa.ErrBadRequest)
+	assert.ErrorContains(t, err, "nil context")
+	_, err = d.Device(nilCtx, mfa.DeviceRef{Provider: "p", UserID: "u1", DeviceID: "d1"})
+	assert.ErrorIs(t, err, mfa.ErrBadRequest)
+	for _, seq := range []func(func(mfa.Device, error) bool){
+		d.Devices(nilCtx, []mfa.UserRef{{Provider: "p", UserID: "u1"}}),
+		d.AllDevices(nilCtx),
+	} {
+		_, errs := drain(t, seq)
+		require.Len(t, errs, 1)
+		assert.ErrorContains(t, errs[0], "nil context")
+	}
+	assert.Zero(t, p.Calls())
+	_, err = p.UserDevices(nilCtx, "u1")
+	assert.ErrorContains(t, err, "nil context")
+}

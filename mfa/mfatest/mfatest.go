@@ -2,6 +2,7 @@ package mfatest
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"sync"
@@ -208,6 +209,9 @@ func (b basic) UserDevices(ctx context.Context, userID string) ([]mfa.Device, er
 // begin counts a call, waits the latency and returns the injected error.
 // Every begin is paired with a deferred end.
 func (p *Provider) begin(ctx context.Context, userID string) error {
+	if ctx == nil {
+		return fmt.Errorf("%s: %w: nil context", p.name, mfa.ErrBadRequest)
+	}
 	p.mu.Lock()
 	p.calls++
 	p.active++
