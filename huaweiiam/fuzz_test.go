@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/openmfa/mfa-go/internal/jsonscan"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -159,4 +161,37 @@ func FuzzSign(f *testing.F) {
 			t.Fatalf("bad Authorization %q", req.Header.Get("Authorization"))
 		}
 	})
+}
+
+// FuzzDecodersAgreeWithEncodingJSON holds the jsonscan decoders to the
+// encoding/json ones of decode_reference_test.go: the same bodies are
+// accepted, and give the same devices (but where a key is repeated: see
+// jsonscan.HasDuplicateKeys).
+func FuzzDecodersAgreeWithEncodingJSON(f *testing.F) {
+	addFixtures(f)
+	f.Add([]byte(`{"otp_devices":[{"id":"x","create_time":{"a":[1,2]}},{"id":"y","create_time":12.5e3}]}`))
+	f.Add([]byte(`{"virtual_mfa_devices":[null]}`))
+	f.Add([]byte(`{"OTP_Devices":[{"ID":"x","Status":"REGISTERED"}],"otp_devices":null}`))
+	f.Add([]byte(`{"virtual_mfa_device":{"serial_number":"s"},"virtual_mfa_device":null}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp := &transport.Response{StatusCode: 200, Body: body}
+		agree(t, body, "OTP devices", func() (any, error) { return decodeOTPDevices(resp, "p", "u", nil) },
+			func() (any, error) { return referenceOTPDevices(resp, "p", "u", nil) })
+		agree(t, body, "virtual MFA device", func() (any, error) { return decodeVirtualMFADevice(resp, "p", "u") },
+			func() (any, error) { return referenceVirtualMFADevice(resp, "p", "u") })
+		agree(t, body, "virtual MFA devices", func() (any, error) { return decodeVirtualMFADevices(resp, "p") },
+			func() (any, error) { return referenceVirtualMFADevices(resp, "p") })
+	})
+}
+
+func agree(t *testing.T, body []byte, what string, fast, reference func() (any, error)) {
+	t.Helper()
+	got, err := fast()
+	want, wantErr := reference()
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("%s of %q: jsonscan says %v, encoding/json says %v", what, body, err, wantErr)
+	}
+	if err == nil && !jsonscan.HasDuplicateKeys(string(body)) && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s of %q:\njsonscan:      %#v\nencoding/json: %#v", what, body, got, want)
+	}
 }

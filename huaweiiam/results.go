@@ -1,11 +1,8 @@
 package huaweiiam
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/openmfa/mfa-go/internal/timeparse"
@@ -240,21 +237,7 @@ func (p *LoginProtect) String() string {
 	return fmt.Sprintf("login protection of user %q: %s", p.userID, p.verificationMethod)
 }
 
-// The wire forms.
-
-type virtualMFADeviceWire struct {
-	UserID       string `json:"user_id"`
-	SerialNumber string `json:"serial_number"`
-}
-
-type otpDeviceWire struct {
-	ID         string          `json:"id"`
-	UserID     string          `json:"user_id"`
-	UserName   string          `json:"user_name"`
-	Status     string          `json:"status"`
-	CreateTime json.RawMessage `json:"create_time"`
-}
-
+// loginProtectWire is the wire form of a login protection setting.
 type loginProtectWire struct {
 	UserID             string `json:"user_id"`
 	Enabled            bool   `json:"enabled"`
@@ -283,116 +266,20 @@ func (m *member[T]) UnmarshalJSON(b []byte) error {
 // member named key, or held null there and allowNull is false (a null
 // list may mean empty).
 func (m *member[T]) check(resp *transport.Response, key string, allowNull bool) error {
+	return presence(resp, key, m.set, m.null, allowNull)
+}
+
+// presence returns an error made by resp.Invalid when the body lacked the
+// member named key (set is false), or held null there (null) and allowNull
+// is false.
+func presence(resp *transport.Response, key string, set, null, allowNull bool) error {
 	switch {
-	case !m.set:
+	case !set:
 		return resp.Invalid(fmt.Errorf("no %q member", key))
-	case m.null && !allowNull:
+	case null && !allowNull:
 		return resp.Invalid(fmt.Errorf("%q is null", key))
 	}
 	return nil
-}
-
-// decodeVirtualMFADevice decodes {"virtual_mfa_device":{...}}. userID fills
-// in a user id the body left out.
-func decodeVirtualMFADevice(resp *transport.Response, provider, userID string) (*VirtualMFADevice, error) {
-	var body struct {
-		Device member[virtualMFADeviceWire] `json:"virtual_mfa_device"`
-	}
-	if err := resp.DecodeJSON(&body); err != nil {
-		return nil, err
-	}
-	if err := body.Device.check(resp, "virtual_mfa_device", false); err != nil {
-		return nil, err
-	}
-	w := body.Device.v
-	if w.SerialNumber == "" {
-		return nil, resp.Invalid(errors.New(`"virtual_mfa_device" has no serial_number`))
-	}
-	if w.UserID == "" {
-		w.UserID = userID
-	}
-	return &VirtualMFADevice{provider: provider, serialNumber: w.SerialNumber, userID: w.UserID}, nil
-}
-
-// decodeVirtualMFADevices decodes {"virtual_mfa_devices":[...]}.
-func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*VirtualMFADevice, error) {
-	var body struct {
-		Devices member[[]virtualMFADeviceWire] `json:"virtual_mfa_devices"`
-	}
-	if err := resp.DecodeJSON(&body); err != nil {
-		return nil, err
-	}
-	if err := body.Devices.check(resp, "virtual_mfa_devices", true); err != nil {
-		return nil, err
-	}
-	ws := body.Devices.v
-	devs := make([]*VirtualMFADevice, 0, len(ws))
-	for i, w := range ws {
-		if w.SerialNumber == "" {
-			return nil, resp.Invalid(fmt.Errorf(`"virtual_mfa_devices"[%d] has no serial_number`, i))
-		}
-		devs = append(devs, &VirtualMFADevice{provider: provider, serialNumber: w.SerialNumber, userID: w.UserID})
-	}
-	return devs, nil
-}
-
-// decodeOTPDevices decodes {"otp_devices":[...]}. userID fills in a user
-// id an item left out. A create_time in no known layout is kept raw and
-// logged as a warning.
-func decodeOTPDevices(resp *transport.Response, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
-	var body struct {
-		Devices member[[]otpDeviceWire] `json:"otp_devices"`
-	}
-	if err := resp.DecodeJSON(&body); err != nil {
-		return nil, err
-	}
-	if err := body.Devices.check(resp, "otp_devices", true); err != nil {
-		return nil, err
-	}
-	ws := body.Devices.v
-	devs := make([]*OTPDevice, 0, len(ws))
-	for i, w := range ws {
-		if w.ID == "" {
-			return nil, resp.Invalid(fmt.Errorf(`"otp_devices"[%d] has no id`, i))
-		}
-		d := &OTPDevice{
-			provider:     provider,
-			id:           w.ID,
-			userID:       w.UserID,
-			userName:     w.UserName,
-			status:       otpStatus(w.Status),
-			vendorStatus: w.Status,
-		}
-		if d.userID == "" {
-			d.userID = userID
-		}
-		d.rawCreateTime = rawTime(w.CreateTime)
-		if d.rawCreateTime != "" {
-			t, ok := parseTime(d.rawCreateTime)
-			if ok {
-				d.createdAt = t
-			} else if log != nil {
-				log.Warn("huaweiiam: create_time in no known layout; CreatedAt left zero",
-					"provider", provider, "field", "create_time", "value", logValue(d.rawCreateTime), "device_id", d.id)
-			}
-		}
-		devs = append(devs, d)
-	}
-	return devs, nil
-}
-
-// rawTime returns the text of a JSON time value: the string itself, "" for
-// null or nothing, or the JSON text of any other value (a number, say).
-func rawTime(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	var s string
-	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(raw)
 }
 
 // logValue is s cut to 64 bytes, fit for a log line.

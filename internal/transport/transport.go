@@ -107,8 +107,13 @@ type Response struct {
 
 	provider  string
 	requestID string
-	secrets   []string
+	sent      *http.Request // for its credentials, which errors must not show
+	extra     []string      // the Request's own Secrets
 }
+
+// secrets lists what errors about r must not show. It is worked out only
+// when an error is made: a success never pays for it.
+func (r *Response) secrets() []string { return secretsOf(r.sent, r.extra) }
 
 // Invalid returns the error for a response whose body cannot be decoded:
 // an *mfa.APIError matching mfa.ErrInvalidResponse that names the provider
@@ -121,12 +126,12 @@ func (r *Response) Invalid(cause error) *mfa.APIError {
 	if len(bytes.TrimSpace(r.Body)) == 0 {
 		msg += "; the body is empty"
 	} else {
-		msg += "; body starts " + strconv.Quote(Snippet(r.Body, r.secrets))
+		msg += "; body starts " + strconv.Quote(Snippet(r.Body, r.secrets()))
 	}
 	return &mfa.APIError{
 		Provider:   r.provider,
 		StatusCode: r.StatusCode,
-		Message:    Redact(msg, r.secrets),
+		Message:    Redact(msg, r.secrets()),
 		RequestID:  r.requestID,
 		Kind:       mfa.ErrInvalidResponse,
 	}
@@ -137,7 +142,7 @@ func (r *Response) RequestID() string { return r.requestID }
 
 // Redact removes the response's secrets from s; a decoder calls it on any
 // text it copies from the body into an error.
-func (r *Response) Redact(s string) string { return Redact(s, r.secrets) }
+func (r *Response) Redact(s string) string { return Redact(s, r.secrets()) }
 
 // Client sends requests for one provider. It is safe for concurrent use.
 type Client struct {
@@ -338,12 +343,15 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 		StatusCode: hresp.StatusCode,
 		Header:     hresp.Header,
 		provider:   c.provider,
-		secrets:    secretsOf(rr.Request, req.Secrets),
+		sent:       rr.Request,
+		extra:      req.Secrets,
 	}
 	resp.requestID = c.requestID(hresp.Header)
 	resp.Body, err = c.readBody(hresp)
-	c.log.DebugContext(ctx, "response", "provider", c.provider, "method", req.Method, "path", req.shownPath(),
-		"status", hresp.StatusCode, "bytes", len(resp.Body), "duration", time.Since(start), "request_id", resp.requestID)
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.DebugContext(ctx, "response", "provider", c.provider, "method", req.Method, "path", req.shownPath(),
+			"status", hresp.StatusCode, "bytes", len(resp.Body), "duration", time.Since(start), "request_id", resp.requestID)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, c.errorf(req, "reading the body: %w", context.Cause(ctx))
@@ -353,7 +361,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 			e := resp.Invalid(fmt.Errorf("the body exceeds the %d-byte limit", c.maxBody))
 			return nil, nil, e
 		}
-		return nil, nil, c.errorf(req, "HTTP %d: reading the body: %w: %v", hresp.StatusCode, mfa.ErrUnavailable, Redact(err.Error(), resp.secrets))
+		return nil, nil, c.errorf(req, "HTTP %d: reading the body: %w: %v", hresp.StatusCode, mfa.ErrUnavailable, Redact(err.Error(), resp.secrets()))
 	}
 	return resp, rr.Request, nil
 }
@@ -423,7 +431,7 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 		e = c.decodeError(resp)
 	}
 	if e == nil {
-		e = &mfa.APIError{Message: Snippet(resp.Body, resp.secrets)}
+		e = &mfa.APIError{Message: Snippet(resp.Body, resp.secrets())}
 		if e.Message == "" {
 			e.Message = http.StatusText(resp.StatusCode)
 		}
