@@ -13,7 +13,6 @@ import (
 	"github.com/openmfa/mfa-go/internal/transport"
 )
 
-
 type virtualMFADeviceWire struct {
 	UserID       string `json:"user_id"`
 	SerialNumber string `json:"serial_number"`
@@ -104,4 +103,3 @@ func rawTime(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
-

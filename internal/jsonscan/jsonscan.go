@@ -613,7 +613,6 @@ func Match(key, name string) bool {
 	return key == name || strings.EqualFold(key, name)
 }
 
-
 // HasDuplicateKeys reports whether some object of data names a key twice
 // (under case folding). encoding/json then decodes the later value into
 // what the earlier one left, merging into the elements of an earlier
