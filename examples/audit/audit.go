@@ -111,21 +111,21 @@ func Audit(ctx context.Context, targets []Target, concurrency int, progress Prog
 
 	listed := a.list(ctx, dir, concurrency)
 
-	var refs []mfa.UserRef
-	for _, t := range targets {
+	perProvider := make([][]mfa.UserRef, len(targets))
+	for i, t := range targets {
 		name := t.Provider.Name()
 		for _, u := range t.Users {
 			ref := mfa.UserRef{Provider: name, UserID: u}
-			if a.users[ref] && listed[name] {
-				continue // named twice
+			if a.users[ref] {
+				continue // named twice, or found by the listing
 			}
 			a.users[ref] = true
 			if !listed[name] {
-				refs = append(refs, ref)
+				perProvider[i] = append(perProvider[i], ref)
 			}
 		}
 	}
-	a.lookUp(ctx, dir, refs, concurrency, progress)
+	a.lookUp(ctx, dir, interleave(perProvider), concurrency, progress)
 	return a.report(targets), nil
 }
 
@@ -216,6 +216,25 @@ func (a *auditor) lookUp(ctx context.Context, dir *mfa.Directory, refs []mfa.Use
 	for _, ref := range refs {
 		if !completed[ref] {
 			a.failed[ref] = true // its devices are not known: no finding
+		}
+	}
+}
+
+// interleave takes one user of each provider in turn, so that the calls in
+// flight are spread over the providers: each vendor sees a share of the
+// load, and needs a share of the connections, rather than all of it.
+func interleave(lists [][]mfa.UserRef) []mfa.UserRef {
+	var out []mfa.UserRef
+	for i := 0; ; i++ {
+		added := false
+		for _, l := range lists {
+			if i < len(l) {
+				out = append(out, l[i])
+				added = true
+			}
+		}
+		if !added {
+			return out
 		}
 	}
 }

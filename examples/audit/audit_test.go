@@ -133,3 +133,22 @@ func TestAuditTimeoutReportsWhatWasRead(t *testing.T) {
 	assert.NotEmpty(t, r.Errors)
 	assert.Empty(t, r.Findings, "users not read are not findings")
 }
+
+func TestAuditAsksEachUserOnceAcrossProviders(t *testing.T) {
+	a := mfatest.NewProvider("a").AddDevices("u1", dev("d1", mfa.StatusActive, ""))
+	b := mfatest.NewProvider("b").AddDevices("u1", dev("d2", mfa.StatusActive, ""))
+	r, err := Audit(context.Background(), []Target{
+		{Provider: a.Basic(), Users: []string{"u1", "u2", "u1", "u3"}},
+		{Provider: b.Basic(), Users: []string{"u1"}},
+	}, 1, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, a.Calls(), "a user named twice is asked once")
+	assert.Equal(t, 1, b.Calls())
+	assert.Equal(t, 4, r.Summary.Users)
+}
+
+func TestInterleave(t *testing.T) {
+	ref := func(p, u string) mfa.UserRef { return mfa.UserRef{Provider: p, UserID: u} }
+	got := interleave([][]mfa.UserRef{{ref("a", "1"), ref("a", "2"), ref("a", "3")}, nil, {ref("c", "1")}})
+	assert.Equal(t, []mfa.UserRef{ref("a", "1"), ref("c", "1"), ref("a", "2"), ref("a", "3")}, got)
+}
