@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 )
 
@@ -24,7 +25,7 @@ type passwordLogin struct {
 
 // Format prints the login without its secrets, whatever the verb.
 func (l *passwordLogin) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "huaweiiam.passwordLogin{"+redacted+"}")
+	_, _ = io.WriteString(f, "huaweiiam.passwordLogin{"+redact.Mark+"}")
 }
 
 type authRequest struct {

@@ -3,7 +3,6 @@ package huaweiiam
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -98,16 +98,6 @@ type Config struct {
 	MaxResponseBytes int64
 }
 
-const redacted = "[REDACTED]"
-
-// hide returns "[REDACTED]" for a secret that is set, "" otherwise.
-func hide(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
 // String returns the Config with its secrets shown as [REDACTED].
 func (c Config) String() string {
 	var b strings.Builder
@@ -146,16 +136,7 @@ func (c Config) GoString() string {
 
 // Format prints the Config as String does, or as GoString does for %#v,
 // whatever the verb, so that no verb prints a secret.
-func (c Config) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, c.GoString())
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(c.String()))
-	default:
-		_, _ = io.WriteString(f, c.String())
-	}
-}
+func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }
 
 // fields lists the fields for String and GoString; quote says whether the
 // value is a string in Go syntax.
@@ -164,13 +145,13 @@ func (c Config) fields(emit func(name, value string, quote bool)) {
 	emit("WorkspaceEndpoint", c.WorkspaceEndpoint, true)
 	emit("ProjectID", c.ProjectID, true)
 	emit("DomainID", c.DomainID, true)
-	emit("Token", hide(c.Token), true)
+	emit("Token", redact.IfSet(c.Token), true)
 	emit("DomainName", c.DomainName, true)
 	emit("UserName", c.UserName, true)
-	emit("Password", hide(c.Password), true)
+	emit("Password", redact.IfSet(c.Password), true)
 	emit("AccessKey", c.AccessKey, true)
-	emit("SecretKey", hide(c.SecretKey), true)
-	emit("SecurityToken", hide(c.SecurityToken), true)
+	emit("SecretKey", redact.IfSet(c.SecretKey), true)
+	emit("SecurityToken", redact.IfSet(c.SecurityToken), true)
 	emit("IAMName", c.IAMName, true)
 	emit("WorkspaceName", c.WorkspaceName, true)
 	emit("HTTPClient", setOrNil(c.HTTPClient != nil), false)
@@ -332,6 +313,17 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// String describes the Client: the names of its providers, no credential.
+// String and Format have value receivers, so that a Client printed by
+// value is covered too.
+func (c Client) String() string {
+	return fmt.Sprintf("huaweiiam.Client{IAM: %s, Workspace: %s}", c.virtualMFA, c.workspaceOTP)
+}
+
+// Format prints the Client as String does, whatever the verb, so that no
+// verb reaches the credentials it holds.
+func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.String()) }
+
 // VirtualMFA returns the provider of IAM virtual MFA devices. Its user ids
 // are IAM user ids.
 func (c *Client) VirtualMFA() *VirtualMFAService { return c.virtualMFA }
@@ -345,25 +337,7 @@ func parseEndpoint(field, raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) && !strings.Contains(raw, "@") {
-			return nil, fmt.Errorf("huaweiiam: Config.%s is not a URL: %v", field, ue.Err)
-		}
-		return nil, fmt.Errorf("huaweiiam: Config.%s is not a URL", field)
-	}
-	switch {
-	case u.User != nil:
-		return nil, fmt.Errorf("huaweiiam: Config.%s must not carry a user name or password; give credentials in their own fields", field)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("huaweiiam: Config.%s must be an http or https URL, such as %q", field, exampleEndpoint(field))
-	case u.Opaque != "" || u.Host == "":
-		return nil, fmt.Errorf("huaweiiam: Config.%s has no host; give a URL such as %q", field, exampleEndpoint(field))
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("huaweiiam: Config.%s must not have a query or fragment", field)
-	}
-	return u, nil
+	return transport.ParseEndpoint("huaweiiam", field, raw, exampleEndpoint(field))
 }
 
 func exampleEndpoint(field string) string {

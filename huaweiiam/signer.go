@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/openmfa/mfa-go/internal/redact"
 )
 
 // AK/SK signing, SDK-HMAC-SHA256.
@@ -46,7 +48,7 @@ type akskCredentials struct {
 
 // Format prints the credentials without their secrets, whatever the verb.
 func (c *akskCredentials) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "huaweiiam.akskCredentials{"+redacted+"}")
+	_, _ = io.WriteString(f, "huaweiiam.akskCredentials{"+redact.Mark+"}")
 }
 
 // signingAuth is the transport.Authenticator of AK/SK signing for one API:

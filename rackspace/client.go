@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -142,27 +143,17 @@ type Config struct {
 	MaxResponseBytes int64
 }
 
-const redacted = "[REDACTED]"
-
-// secret shows whether a secret is set, never its value.
-func secret(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
 // String returns the Config with its secrets shown as [REDACTED].
 func (c Config) String() string {
 	return fmt.Sprintf("rackspace.Config{Endpoint: %q, Token: %q, Username: %q, APIKey: %q, Password: %q, Format: %s, Name: %q, MaxResponseBytes: %d}",
-		redactEndpoint(c.Endpoint), secret(c.Token), c.Username, secret(c.APIKey), secret(c.Password), c.Format, c.Name, c.MaxResponseBytes)
+		redact.Endpoint(c.Endpoint), redact.IfSet(c.Token), c.Username, redact.IfSet(c.APIKey), redact.IfSet(c.Password), c.Format, c.Name, c.MaxResponseBytes)
 }
 
 // GoString returns the Config as Go syntax, with its secrets shown as
 // [REDACTED].
 func (c Config) GoString() string {
 	return fmt.Sprintf("rackspace.Config{Endpoint:%q, Token:%q, Username:%q, APIKey:%q, Password:%q, Format:%#v, Name:%q, HTTPClient:%#v, Logger:%#v, Retry:%#v, MaxResponseBytes:%d}",
-		redactEndpoint(c.Endpoint), secret(c.Token), c.Username, secret(c.APIKey), secret(c.Password), c.Format, c.Name,
+		redact.Endpoint(c.Endpoint), redact.IfSet(c.Token), c.Username, redact.IfSet(c.APIKey), redact.IfSet(c.Password), c.Format, c.Name,
 		c.HTTPClient, c.Logger, c.Retry, c.MaxResponseBytes)
 }
 
@@ -172,30 +163,8 @@ func (c Config) GoString() string {
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // without methods: no recursion
 	p := plain(c)
-	p.Endpoint = redactEndpoint(c.Endpoint)
+	p.Endpoint = redact.Endpoint(c.Endpoint)
 	return json.Marshal(p)
-}
-
-// redactEndpoint hides the user information of an endpoint, which NewClient
-// refuses but a caller may still print.
-func redactEndpoint(s string) string {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		if strings.Contains(s, "@") {
-			return redacted
-		}
-		return s
-	}
-	rest := s[i+3:]
-	authority := rest
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		authority = rest[:end]
-	}
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return s
-	}
-	return s[:i+3] + redacted + "@" + rest[at+1:]
 }
 
 // Client reads OTP devices and multi-factor settings from the Rackspace
@@ -290,23 +259,9 @@ var requestIDHeaders = []string{"X-Request-Id", "X-Openstack-Request-Id", "X-Tra
 // parseEndpoint checks Config.Endpoint and returns it without a trailing
 // "/v2.0", the version every path carries.
 func parseEndpoint(endpoint string) (*url.URL, error) {
-	if strings.TrimSpace(endpoint) == "" {
-		return nil, errors.New("rackspace: Config.Endpoint is empty (the public service is " + PublicEndpoint + ")")
-	}
-	shown := strconv.Quote(redactEndpoint(endpoint))
-	u, err := url.Parse(endpoint)
+	u, err := transport.ParseEndpoint("rackspace", "Endpoint", endpoint, PublicEndpoint)
 	if err != nil {
-		return nil, fmt.Errorf("rackspace: Config.Endpoint %s does not parse as a URL", shown)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has no http or https scheme", shown)
-	case u.User != nil:
-		return nil, fmt.Errorf("rackspace: Config.Endpoint %s carries user information; give credentials in Config.Token, Config.APIKey or Config.Password", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has no host", shown)
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("rackspace: Config.Endpoint %s has a query or a fragment", shown)
+		return nil, err
 	}
 	p := strings.TrimRight(u.Path, "/")
 	p = strings.TrimSuffix(p, "/v2.0")
@@ -341,5 +296,14 @@ func checkCredentials(cfg Config) (*credentials, error) {
 // Name returns the provider name (Config.Name, or DefaultName).
 func (c *Client) Name() string { return c.name }
 
-// Format returns the wire format the Client asks for.
-func (c *Client) Format() Format { return c.format }
+// WireFormat returns the wire format the Client asks for.
+func (c *Client) WireFormat() Format { return c.format }
+
+// String describes the Client: its name and wire format, no credential.
+func (c Client) String() string {
+	return fmt.Sprintf("rackspace.Client{Name: %q, Format: %s}", c.name, c.format)
+}
+
+// Format prints the Client as String does, whatever the verb, so that no
+// verb reaches the credentials it holds.
+func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.String()) }

@@ -53,12 +53,12 @@ func TestNewClientDefaults(t *testing.T) {
 	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: tokenSentinel})
 	require.NoError(t, err)
 	assert.Equal(t, "rackspace", c.Name())
-	assert.Equal(t, rackspace.JSON, c.Format())
+	assert.Equal(t, rackspace.JSON, c.WireFormat())
 
 	c, err = rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Username: "jqsmith", Password: passwordSentinel, Name: "rax-lon", Format: rackspace.XML})
 	require.NoError(t, err)
 	assert.Equal(t, "rax-lon", c.Name())
-	assert.Equal(t, rackspace.XML, c.Format())
+	assert.Equal(t, rackspace.XML, c.WireFormat())
 }
 
 func TestEndpointWithVersionOrPath(t *testing.T) {

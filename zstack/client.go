@@ -10,12 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
 
+	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -82,15 +82,6 @@ type Config struct {
 	MaxResponseBytes int64
 }
 
-const redacted = "[REDACTED]"
-
-func redactedIfSet(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
 // String returns the Config with its secrets shown as "[REDACTED]".
 func (c Config) String() string {
 	return "zstack.Config{" + c.fields() + "}"
@@ -108,39 +99,26 @@ func (c Config) fields() string {
 		loc = c.Location.String()
 	}
 	return fmt.Sprintf("Endpoint:%q, SessionID:%q, AccountName:%q, Password:%q, Location:%q, PageSize:%d, Name:%q, HTTPClient:%t, Logger:%t, Retry:%+v, MaxResponseBytes:%d",
-		c.Endpoint, redactedIfSet(c.SessionID), c.AccountName, redactedIfSet(c.Password), loc,
+		c.Endpoint, redact.IfSet(c.SessionID), c.AccountName, redact.IfSet(c.Password), loc,
 		c.PageSize, c.Name, c.HTTPClient != nil, c.Logger != nil, c.Retry, c.MaxResponseBytes)
 }
 
 // Format prints the Config for every verb without its secrets: %#v as
 // GoString, %q quoted, any other verb as String.
 func (c Config) Format(f fmt.State, verb rune) {
-	formatString(f, verb, c.String(), c.GoString())
+	redact.Format(f, verb, c.String(), c.GoString())
 }
 
 // LogValue returns the Config for log/slog, secrets shown as "[REDACTED]".
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("endpoint", c.Endpoint),
-		slog.String("session_id", redactedIfSet(c.SessionID)),
+		slog.String("session_id", redact.IfSet(c.SessionID)),
 		slog.String("account_name", c.AccountName),
-		slog.String("password", redactedIfSet(c.Password)),
+		slog.String("password", redact.IfSet(c.Password)),
 		slog.String("name", c.Name),
 		slog.Int("page_size", c.PageSize),
 	)
-}
-
-// formatString writes s (or goS for %#v) the way fmt would print a string
-// for verb: %q quotes it; every other verb prints it as it is.
-func formatString(f fmt.State, verb rune, s, goS string) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = f.Write([]byte(goS))
-	case verb == 'q':
-		_, _ = f.Write([]byte(strconv.Quote(s)))
-	default:
-		_, _ = f.Write([]byte(s))
-	}
 }
 
 // Client reads ZStack two-factor authentication secrets. It is an
@@ -157,6 +135,16 @@ type Client struct {
 	session  *loginSession // nil for a Client built with a SessionID
 	state    *clientState
 }
+
+// String describes the Client: its name and whether it logged in, no
+// credential.
+func (c Client) String() string {
+	return fmt.Sprintf("zstack.Client{Name: %q, Login: %t}", c.name, c.session != nil)
+}
+
+// Format prints the Client as String does, whatever the verb, so that no
+// verb reaches the credentials it holds.
+func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.String()) }
 
 // clientState is what changes over a Client's life.
 type clientState struct {
@@ -229,30 +217,11 @@ func NewClient(cfg Config) (*Client, error) {
 }
 
 // parseEndpoint checks the endpoint and returns the base URL the API paths
-// go below. Errors never quote an endpoint that carries user information.
+// go below.
 func parseEndpoint(endpoint string) (*url.URL, error) {
-	if strings.TrimSpace(endpoint) == "" {
-		return nil, errors.New("zstack: Config.Endpoint is empty: give the server root, such as http://zstack.example.com:8080")
-	}
-	u, err := url.Parse(endpoint)
+	u, err := transport.ParseEndpoint("zstack", "Endpoint", endpoint, "http://zstack.example.com:8080")
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("zstack: Config.Endpoint does not parse as a URL: %v", err)
-	}
-	if u.User != nil {
-		return nil, errors.New("zstack: Config.Endpoint carries user information (user:password@): give credentials in AccountName and Password, or SessionID")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("zstack: Config.Endpoint %q has no http or https scheme", endpoint)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("zstack: Config.Endpoint %q has no host", endpoint)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return nil, fmt.Errorf("zstack: Config.Endpoint %q has a query or fragment: give the server root only", endpoint)
+		return nil, err
 	}
 	p := strings.TrimRight(u.Path, "/")
 	for _, suffix := range []string{"/zstack/v1", "/zstack"} {
@@ -432,6 +401,9 @@ func (c *Client) opaqueInvalid(resp *transport.Response, msg string) *mfa.APIErr
 // only closed. Logout is safe to call more than once; calls after the
 // first do nothing and return nil.
 func (c *Client) Logout(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("%s: logging out: %w: nil context", c.name, mfa.ErrBadRequest)
+	}
 	if !c.state.closed.CompareAndSwap(false, true) {
 		return nil
 	}

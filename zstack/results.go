@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/timeparse"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
@@ -59,7 +60,7 @@ func (t TOTPSecret) String() string {
 	if t.v == nil {
 		return ""
 	}
-	return redacted
+	return redact.Mark
 }
 
 // GoString returns "[REDACTED]" quoted, or "" quoted when t holds no seed.
@@ -67,7 +68,7 @@ func (t TOTPSecret) GoString() string { return strconv.Quote(t.String()) }
 
 // Format prints String for every verb (quoted for %q, GoString for %#v).
 func (t TOTPSecret) Format(f fmt.State, verb rune) {
-	formatString(f, verb, t.String(), t.GoString())
+	redact.Format(f, verb, t.String(), t.GoString())
 }
 
 // MarshalJSON returns "[REDACTED]" as a JSON string ("" when no seed).
@@ -208,7 +209,7 @@ func timeText(t time.Time, raw string) string {
 // Format prints the secret for every verb without its seed: %#v as
 // GoString, %q quoted, any other verb as String.
 func (s Secret) Format(f fmt.State, verb rune) {
-	formatString(f, verb, s.String(), s.GoString())
+	redact.Format(f, verb, s.String(), s.GoString())
 }
 
 // LogValue returns the secret for log/slog, without its seed.
@@ -224,7 +225,7 @@ func (s Secret) LogValue() slog.Value {
 		attrs = append(attrs, slog.Time("created_at", s.createdAt))
 	}
 	if !s.seed.IsZero() {
-		attrs = append(attrs, slog.String("totp_secret", redacted))
+		attrs = append(attrs, slog.String("totp_secret", redact.Mark))
 	}
 	return slog.GroupValue(attrs...)
 }

@@ -243,6 +243,11 @@ func (c *Client) httpClient(caller *http.Client) *http.Client {
 			return errors.New("stopped after 10 redirects")
 		}
 		if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
+			if req.Body != nil && req.Body != http.NoBody {
+				// A 307 or 308 re-sends the body: a login's password. The
+				// redirect comes back to the caller instead.
+				return http.ErrUseLastResponse
+			}
 			for _, h := range credentialHeaders {
 				req.Header.Del(h)
 			}
@@ -357,9 +362,13 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 			return nil, nil, c.errorf(req, "reading the body: %w", context.Cause(ctx))
 		}
 		if errors.Is(err, errTooLarge) {
-			resp.Body = nil
-			e := resp.Invalid(fmt.Errorf("the body exceeds the %d-byte limit", c.maxBody))
-			return nil, nil, e
+			return nil, nil, &mfa.APIError{
+				Provider:   c.provider,
+				StatusCode: hresp.StatusCode,
+				Message:    fmt.Sprintf("the body exceeds the %d-byte limit", c.maxBody),
+				RequestID:  resp.requestID,
+				Kind:       mfa.ErrInvalidResponse,
+			}
 		}
 		return nil, nil, c.errorf(req, "HTTP %d: reading the body: %w: %v", hresp.StatusCode, mfa.ErrUnavailable, Redact(err.Error(), resp.secrets()))
 	}
@@ -432,6 +441,11 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 	}
 	if e == nil {
 		e = &mfa.APIError{Message: Snippet(resp.Body, resp.secrets())}
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
+			// Only a redirect that would carry the request body to another
+			// host comes back: the others are followed.
+			e.Message = "a redirect to another host was not followed: it would send the request body there"
+		}
 		if e.Message == "" {
 			e.Message = http.StatusText(resp.StatusCode)
 		}

@@ -791,3 +791,18 @@ func TestSecretsInThePathStayOutOfErrorsAndLogs(t *testing.T) {
 	assert.Contains(t, logs.String(), "path=/sessions/[REDACTED]")
 	assert.NotContains(t, logs.String(), "a1b2c3d4e5f6")
 }
+
+func TestRedirectOfABodyToAnotherHostIsNotFollowed(t *testing.T) {
+	var leaked atomic.Int32
+	other, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		leaked.Add(1)
+	})
+	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/login", http.StatusTemporaryRedirect)
+	})
+	c := realClient(t, srv.URL)
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/login", Body: []byte(`{"password":"` + secretToken + `"}`), NoAuth: true, Secrets: []string{secretToken}})
+	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+	assert.ErrorContains(t, err, "HTTP 307: a redirect to another host was not followed")
+	assert.Zero(t, leaked.Load(), "the password never reaches the other host")
+}
