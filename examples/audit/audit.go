@@ -94,10 +94,11 @@ type auditor struct {
 
 // Audit reads the devices of every target and applies the rules. Providers
 // that can list all their devices are listed (every owner found is
-// audited, and the named users without a device are known to have none);
-// the other providers, and listers whose listing failed, are asked user by
-// user, with at most concurrency calls in flight. When ctx ends, the report
-// holds what was read, and the users not read are errors.
+// audited, and the named users without a device are known to have none),
+// while the other providers are asked user by user, with at most
+// concurrency calls in flight; a provider whose listing failed is then
+// asked user by user too. When ctx ends, the report holds what was read,
+// and the users not read are errors, not findings.
 func Audit(ctx context.Context, targets []Target, concurrency int, progress Progress) (*Report, error) {
 	providers := make([]mfa.Provider, len(targets))
 	for i, t := range targets {
@@ -109,66 +110,76 @@ func Audit(ctx context.Context, targets []Target, concurrency int, progress Prog
 	}
 	a := &auditor{devices: map[mfa.UserRef][]mfa.Device{}, users: map[mfa.UserRef]bool{}, failed: map[mfa.UserRef]bool{}}
 
-	listed := a.list(ctx, dir, concurrency)
+	// The listings run beside the calls user by user of the others.
+	listings := make(chan listing, len(targets))
+	listers := map[string]bool{}
+	for _, t := range targets {
+		if l, ok := t.Provider.(mfa.DeviceLister); ok {
+			listers[t.Provider.Name()] = true
+			go func() { listings <- list(ctx, t.Provider.Name(), l) }()
+		}
+	}
+	a.lookUp(ctx, dir, a.named(targets, func(name string) bool { return !listers[name] }), concurrency, progress)
 
+	failed := map[string]bool{}
+	for range listers {
+		l := <-listings
+		if l.err != nil {
+			failed[l.name] = true
+			a.errs = append(a.errs, ErrorRow{Provider: l.name, Message: "listing all devices: " + l.err.Error()})
+			continue
+		}
+		for _, dev := range l.devices {
+			ref := mfa.UserRef{Provider: l.name, UserID: dev.UserID()}
+			a.users[ref] = true
+			a.devices[ref] = append(a.devices[ref], dev)
+		}
+	}
+	// Named users of a complete listing are known: their devices, if any,
+	// were in it. Those of a failed one are asked one by one.
+	a.named(targets, func(name string) bool { return listers[name] && !failed[name] })
+	a.lookUp(ctx, dir, a.named(targets, func(name string) bool { return failed[name] }), concurrency, progress)
+	return a.report(targets), nil
+}
+
+// named marks the named users of the providers that pick selects as
+// audited, and returns those not yet seen, interleaved across providers.
+func (a *auditor) named(targets []Target, pick func(provider string) bool) []mfa.UserRef {
 	perProvider := make([][]mfa.UserRef, len(targets))
 	for i, t := range targets {
 		name := t.Provider.Name()
+		if !pick(name) {
+			continue
+		}
 		for _, u := range t.Users {
 			ref := mfa.UserRef{Provider: name, UserID: u}
 			if a.users[ref] {
 				continue // named twice, or found by the listing
 			}
 			a.users[ref] = true
-			if !listed[name] {
-				perProvider[i] = append(perProvider[i], ref)
-			}
+			perProvider[i] = append(perProvider[i], ref)
 		}
 	}
-	a.lookUp(ctx, dir, interleave(perProvider), concurrency, progress)
-	return a.report(targets), nil
+	return interleave(perProvider)
 }
 
-// list runs every listing and returns the providers listed in full.
-func (a *auditor) list(ctx context.Context, dir *mfa.Directory, concurrency int) map[string]bool {
-	listed := map[string]bool{}
-	failed := map[string]bool{}
-	for _, p := range dir.Providers() {
-		if _, ok := p.(mfa.DeviceLister); ok {
-			listed[p.Name()] = true
-		}
-	}
-	if len(listed) == 0 {
-		return listed
-	}
-	var found []mfa.Device
-	for dev, err := range dir.AllDevices(ctx, mfa.WithConcurrency(concurrency)) {
+// listing is what one provider's listing read.
+type listing struct {
+	name    string
+	devices []mfa.Device
+	err     error
+}
+
+// list reads a provider's whole listing.
+func list(ctx context.Context, name string, l mfa.DeviceLister) listing {
+	var devices []mfa.Device
+	for dev, err := range l.AllDevices(ctx) {
 		if err != nil {
-			var le *mfa.LookupError
-			if errors.As(err, &le) {
-				failed[le.Provider] = true
-				a.errs = append(a.errs, ErrorRow{Provider: le.Provider, Message: "listing all devices: " + le.Err.Error()})
-			} else {
-				// The context ended: no listing is complete.
-				clear(listed)
-				a.errs = append(a.errs, ErrorRow{Message: "listing all devices: " + err.Error()})
-			}
-			continue
+			return listing{name: name, err: err}
 		}
-		found = append(found, dev)
+		devices = append(devices, dev)
 	}
-	for name := range failed {
-		delete(listed, name) // asked user by user instead
-	}
-	for _, dev := range found {
-		if !listed[dev.Provider()] {
-			continue
-		}
-		ref := mfa.UserRef{Provider: dev.Provider(), UserID: dev.UserID()}
-		a.users[ref] = true
-		a.devices[ref] = append(a.devices[ref], dev)
-	}
-	return listed
+	return listing{name: name, devices: devices}
 }
 
 // lookUp asks for the devices of each user.

@@ -359,3 +359,23 @@ func TestBadInvocations(t *testing.T) {
 		assert.Empty(t, stdout.String(), c.args)
 	}
 }
+
+func TestInterruptKeepsWhatWasRead(t *testing.T) {
+	e := startSim(t, sim.Options{Seed: 23})
+	e.sim.ZStack.SetLatency(time.Hour)
+	path := filepath.Join(t.TempDir(), "audit.json")
+	data, err := json.Marshal(e.cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel) // what Ctrl-C does to run's context
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-config", path, "-format", "json"}, &stdout, &stderr, e.env)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr.String(), "interrupted; the report holds what was read")
+	rep := jsonReport(t, result{code, stdout.String(), stderr.String()})
+	want := e.wantDevices()
+	delete(want, "zs")
+	assert.Equal(t, want, perProvider(rep), "the providers read before the interrupt are reported")
+}
