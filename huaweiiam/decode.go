@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/openmfa/mfa-go/internal/jsonscan"
 	"github.com/openmfa/mfa-go/internal/transport"
@@ -70,8 +71,9 @@ func decodeVirtualMFADevice(resp *transport.Response, provider, userID string) (
 // decodeVirtualMFADevices decodes {"virtual_mfa_devices":[...]}; a null
 // list is an empty one.
 func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*VirtualMFADevice, error) {
-	d := jsonscan.NewDecoder(resp.Text())
-	var fields []vmfaFields
+	text := resp.Text()
+	d := jsonscan.NewDecoder(text)
+	var devs []VirtualMFADevice
 	set := false
 	for key := range d.Members() {
 		if !jsonscan.Match(key, "virtual_mfa_devices") {
@@ -81,11 +83,11 @@ func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*Virt
 		if d.Peek() == jsonscan.Null {
 			continue // a null leaves what an earlier member held
 		}
-		fields = fields[:0]
+		devs = sized(devs, text)
 		for range d.Elements() {
 			var f vmfaFields
 			readVMFA(d, &f)
-			fields = append(fields, f)
+			devs = append(devs, VirtualMFADevice{provider: provider, serialNumber: f.serialNumber, userID: f.userID})
 		}
 	}
 	if err := end(resp, d); err != nil {
@@ -94,16 +96,24 @@ func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*Virt
 	if err := presence(resp, "virtual_mfa_devices", set, false, true); err != nil {
 		return nil, err
 	}
-	devs := make([]VirtualMFADevice, len(fields)) // one allocation for all
-	out := make([]*VirtualMFADevice, len(fields))
-	for i, f := range fields {
-		if f.serialNumber == "" {
+	out := make([]*VirtualMFADevice, len(devs))
+	for i := range devs {
+		if devs[i].serialNumber == "" {
 			return nil, resp.Invalid(fmt.Errorf(`"virtual_mfa_devices"[%d] has no serial_number`, i))
 		}
-		devs[i] = VirtualMFADevice{provider: provider, serialNumber: f.serialNumber, userID: f.userID}
 		out[i] = &devs[i]
 	}
 	return out, nil
+}
+
+// sized returns devs emptied, with room for as many items as the body has
+// objects: a list of a thousand is filled without growing. (Counting one
+// byte is fast; the top-level object makes it one too many.)
+func sized[T any](devs []T, body string) []T {
+	if devs != nil {
+		return devs[:0] // the member again: the last one wins
+	}
+	return make([]T, 0, strings.Count(body, "{"))
 }
 
 // otpFields are the members of one Workspace OTP device; createTime is the
@@ -115,7 +125,8 @@ type otpFields struct{ id, userID, userName, status, createTime string }
 // one. userID fills in a user id an item left out. A create_time in no
 // known layout is kept raw and logged as a warning.
 func decodeOTPDevices(resp *transport.Response, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
-	d := jsonscan.NewDecoder(resp.Text())
+	text := resp.Text()
+	d := jsonscan.NewDecoder(text)
 	var fields []otpFields
 	set := false
 	for key := range d.Members() {
@@ -126,7 +137,7 @@ func decodeOTPDevices(resp *transport.Response, provider, userID string, log *sl
 		if d.Peek() == jsonscan.Null {
 			continue
 		}
-		fields = fields[:0]
+		fields = sized(fields, text)
 		for range d.Elements() {
 			var f otpFields
 			for key := range d.Members() {

@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth is encoding/json's limit on nesting.
@@ -82,14 +84,30 @@ func (d *Decoder) fail(msg string) {
 }
 
 func (d *Decoder) skipSpace() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
+	s, i := d.data, d.pos
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+		i++
 	}
+	d.pos = i
+}
+
+// load64 reads eight bytes of s at i as a little-endian word, in one load.
+func load64(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// Bit tricks on eight bytes at once: each is nonzero when some byte of w
+// is below 0x20, is a quote, is a backslash, or is not ASCII.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+func hasZero(w uint64) uint64 { return (w - ones) & ^w & highs }
+
+// special reports whether a byte of w ends a plain run of string bytes.
+func special(w uint64) bool {
+	return ((w-0x20*ones)&^w|hasZero(w^'"'*ones)|hasZero(w^'\\'*ones))&highs != 0 || w&highs != 0
 }
 
 // Peek returns the kind of the next value without reading it.
@@ -219,6 +237,9 @@ func (d *Decoder) readString() string {
 	start := d.pos + 1
 	i := start
 	plain := true
+	for i+8 <= len(d.data) && !special(load64(d.data, i)) {
+		i += 8 // eight plain bytes
+	}
 	for ; i < len(d.data); i++ {
 		c := d.data[i]
 		if c == '"' {

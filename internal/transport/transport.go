@@ -400,28 +400,34 @@ func idempotent(method string) bool {
 
 var errTooLarge = errors.New("body too large")
 
-// readBody reads the body through the size limit. A body over the limit is
-// drained a little further, so that a slightly oversized answer does not
-// cost the connection, then dropped.
+// readBody reads the body through the size limit. A body of known length
+// is read into a buffer of exactly its size (a growing buffer would
+// double a large body to find its end). A body over the limit is drained
+// a little further, so that a slightly oversized answer does not cost the
+// connection, then dropped.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	size := resp.ContentLength
-	if size > c.maxBody {
+	tooLarge := func() ([]byte, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, errTooLarge
 	}
-	if size < 0 {
-		size = 512
+	if n := resp.ContentLength; n >= 0 {
+		if n > c.maxBody {
+			return tooLarge()
+		}
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1))
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > c.maxBody {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, errTooLarge
+	if int64(len(buf)) > c.maxBody {
+		return tooLarge()
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 func (c *Client) requestID(h http.Header) string {
