@@ -119,7 +119,8 @@ func Audit(ctx context.Context, targets []Target, concurrency int, progress Prog
 			go func() { listings <- list(ctx, t.Provider.Name(), l) }()
 		}
 	}
-	a.lookUp(ctx, dir, a.named(targets, func(name string) bool { return !listers[name] }), concurrency, progress)
+	// A listing is one call at a time: it takes one of the calls in flight.
+	a.lookUp(ctx, dir, a.named(targets, func(name string) bool { return !listers[name] }), max(1, concurrency-len(listers)), progress)
 
 	failed := map[string]bool{}
 	for range listers {
@@ -190,9 +191,10 @@ func (a *auditor) lookUp(ctx context.Context, dir *mfa.Directory, refs []mfa.Use
 	var mu sync.Mutex // guards done and completed, and serialises progress
 	done := 0
 	completed := make(map[mfa.UserRef]bool, len(refs))
+	shares := shares(refs, concurrency)
 	var tracked []mfa.Provider
 	for _, p := range dir.Providers() {
-		tracked = append(tracked, trackedProvider{Provider: p, done: func(userID string, ok bool) {
+		tracked = append(tracked, trackedProvider{Provider: p, slots: make(chan struct{}, shares[p.Name()]), done: func(userID string, ok bool) {
 			mu.Lock()
 			defer mu.Unlock()
 			if ok {
@@ -250,15 +252,40 @@ func interleave(lists [][]mfa.UserRef) []mfa.UserRef {
 	}
 }
 
-// trackedProvider reports each call's end, so that progress counts users
-// with no device too, and the audit knows which users were read in full.
+// shares splits the calls in flight among the providers in proportion to
+// their users (one at least). Each vendor then needs at most its share of
+// connections: a pool of concurrency calls that drifts from one vendor to
+// another would open connections to each.
+func shares(refs []mfa.UserRef, concurrency int) map[string]int {
+	count := map[string]int{}
+	for _, r := range refs {
+		count[r.Provider]++
+	}
+	out := make(map[string]int, len(count))
+	for name, n := range count {
+		out[name] = max(1, concurrency*n/len(refs))
+	}
+	return out
+}
+
+// trackedProvider holds each call to its provider's share of the calls in
+// flight, and reports each call's end, so that progress counts users with
+// no device too, and the audit knows which users were read in full.
 type trackedProvider struct {
 	mfa.Provider
-	done func(userID string, ok bool)
+	slots chan struct{}
+	done  func(userID string, ok bool)
 }
 
 func (t trackedProvider) UserDevices(ctx context.Context, userID string) ([]mfa.Device, error) {
+	select {
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		t.done(userID, false)
+		return nil, ctx.Err()
+	}
 	devices, err := t.Provider.UserDevices(ctx, userID)
+	<-t.slots
 	t.done(userID, err == nil)
 	return devices, err
 }

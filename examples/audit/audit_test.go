@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"testing"
 	"time"
@@ -151,4 +152,27 @@ func TestInterleave(t *testing.T) {
 	ref := func(p, u string) mfa.UserRef { return mfa.UserRef{Provider: p, UserID: u} }
 	got := interleave([][]mfa.UserRef{{ref("a", "1"), ref("a", "2"), ref("a", "3")}, nil, {ref("c", "1")}})
 	assert.Equal(t, []mfa.UserRef{ref("a", "1"), ref("c", "1"), ref("a", "2"), ref("a", "3")}, got)
+}
+
+func TestSharesSplitTheCallsInFlight(t *testing.T) {
+	var refs []mfa.UserRef
+	for i := range 300 {
+		refs = append(refs, mfa.UserRef{Provider: "big", UserID: fmt.Sprint(i)})
+	}
+	for i := range 100 {
+		refs = append(refs, mfa.UserRef{Provider: "small", UserID: fmt.Sprint(i)})
+	}
+	refs = append(refs, mfa.UserRef{Provider: "tiny", UserID: "1"})
+	assert.Equal(t, map[string]int{"big": 47, "small": 15, "tiny": 1}, shares(refs, 64))
+
+	big := mfatest.NewProvider("big").SetLatency(2 * time.Millisecond)
+	small := mfatest.NewProvider("small").SetLatency(2 * time.Millisecond)
+	var users []string
+	for i := range 60 {
+		users = append(users, fmt.Sprint(i))
+	}
+	_, err := Audit(context.Background(), []Target{{Provider: big.Basic(), Users: users}, {Provider: small.Basic(), Users: users[:20]}}, 16, nil)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, big.MaxConcurrent(), 12, "three quarters of the users, three quarters of the calls in flight")
+	assert.LessOrEqual(t, small.MaxConcurrent(), 4)
 }
