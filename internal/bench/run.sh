@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# run.sh reproduces every figure of BENCHMARKS.md (at the repository root).
+#
+#   internal/bench/run.sh              # every section, about 15 minutes
+#   internal/bench/run.sh huawei size  # some sections
+#   COUNT=5 OUT=/tmp/b internal/bench/run.sh
+#
+# Sections: machine huawei decode rackspace zstack audit stream size profile.
+# Raw `go test -bench` output goes to $OUT/<section>.txt, the benchstat
+# tables to $OUT/<section>.stat, profiles to $OUT/profile-*. Benchmarks run
+# -count=$COUNT times (10 by default) and benchstat gives medians with 95 %
+# confidence intervals. Run it on an idle machine: it notes the load
+# average before and after each section, since figures taken under load are
+# slower and noisier.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${OUT:-$here/out}
+count=${COUNT:-10}
+benchstat_pkg=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+mkdir -p "$out"
+
+benchstat() { (cd "$here" && go run "$benchstat_pkg" "$@"); }
+load() { echo "load average ($1): $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"; }
+
+# bench DIR NAME PATTERN [go test flags...]: runs the benchmarks matching
+# PATTERN in DIR (a directory of the root module or of this one) and
+# writes $out/NAME.txt and $out/NAME.stat.
+bench() {
+	local dir=$1 name=$2 pattern=$3
+	shift 3
+	echo "== $name: $pattern in ${dir#"$root"/}"
+	load before | tee "$out/$name.load"
+	(cd "$dir" && go test -run='^$' -bench="$pattern" -count="$count" "$@" .) | tee "$out/$name.txt"
+	load after | tee -a "$out/$name.load"
+	benchstat "$out/$name.txt" | tee "$out/$name.stat"
+}
+
+section_machine() {
+	{
+		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "cores: $(nproc)"
+		echo "go: $(go version)"
+		echo "uname: $(uname -a)"
+		grep -m1 'model name' /proc/cpuinfo 2>/dev/null || true
+		echo "memory: $(free -h 2>/dev/null | awk '/^Mem:/ {print $2}')"
+		load start
+	} | tee "$out/machine.txt"
+}
+
+# Item 1: one call through each client, same bodies, same server.
+section_huawei() { bench "$here" huawei 'WorkspaceOTP55|IAMAllDevices1000'; }
+
+# Decoders alone on the 107 KB body; encoding/json/v2 needs GOEXPERIMENT.
+section_decode() {
+	bench "$here" decode 'Decode1000'
+	echo "== decode-jsonv2 (GOEXPERIMENT=jsonv2: encoding/json is then built on v2 too)"
+	(cd "$here" && GOEXPERIMENT=jsonv2 go test -run='^$' -bench='Decode1000//(encoding-json|json-v2)$' -count="$count" .) |
+		tee "$out/decode-jsonv2.txt"
+	benchstat "$out/decode-jsonv2.txt" | tee "$out/decode-jsonv2.stat"
+}
+
+# Item 2.
+section_rackspace() { bench "$root/rackspace" rackspace 'OTPDevices50'; }
+section_zstack() { bench "$root/zstack" zstack 'SecretsPage1000'; }
+
+# Item 3: one audit of 10,000 users per run (each run starts fresh
+# emulators); the metrics are the figures.
+section_audit() { bench "$root/examples/audit" audit 'Audit10k' -benchtime=1x -timeout=30m; }
+
+# Item 4: peak heap of a walk over 10,000 and 100,000 secrets (3 walks a
+# run), and the ratio of the medians; ZStackKeep keeps every device, for
+# contrast.
+section_stream() {
+	bench "$here" stream 'ZStack(Stream|Keep)' -benchtime=3x -timeout=30m
+	awk '
+		$1 ~ /^BenchmarkZStack(Stream|Keep)\/secrets=/ {
+			split($1, parts, "[/=-]"); key = parts[1] " " parts[3]
+			for (i = 2; i < NF; i++) if ($(i + 1) ~ /^peak-(heap|live)-B$/) { k = key " " $(i + 1); v[k, ++c[k]] = $i }
+		}
+		function median(k,   i, j, t, n) {
+			n = c[k]
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[k, j] < v[k, i]) { t = v[k, i]; v[k, i] = v[k, j]; v[k, j] = t }
+			return n % 2 ? v[k, (n + 1) / 2] : (v[k, n / 2] + v[k, n / 2 + 1]) / 2
+		}
+		END {
+			split("BenchmarkZStackStream BenchmarkZStackKeep", benches, " ")
+			split("peak-heap-B peak-live-B", metrics, " ")
+			for (b = 1; b <= 2; b++) for (m = 1; m <= 2; m++) {
+				small = median(benches[b] " 10000 " metrics[m]); large = median(benches[b] " 100000 " metrics[m])
+				printf "%s %s, median of %d runs: 10,000 secrets %.2f MiB, 100,000 secrets %.2f MiB, ratio %.2f\n",
+					substr(benches[b], 10), metrics[m], c[benches[b] " 10000 " metrics[m]], small / 1048576, large / 1048576, large / small
+			}
+		}' "$out/stream.txt" | tee "$out/stream.ratio"
+}
+
+# Item 5: binary sizes and module graphs.
+section_size() {
+	local bin=$out/bin
+	mkdir -p "$bin"
+	echo "== size"
+	(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$bin/audit" ./examples/audit &&
+		go build -trimpath -o "$bin/audit-unstripped" ./examples/audit)
+	(cd "$here" && go build -trimpath -ldflags='-s -w' -o "$bin/mfaws" ./cmd/mfaws &&
+		go build -trimpath -o "$bin/mfaws-unstripped" ./cmd/mfaws)
+	(cd "$here/cmd/hwsdk" && go build -trimpath -ldflags='-s -w' -o "$bin/hwsdk" . &&
+		go build -trimpath -o "$bin/hwsdk-unstripped" .)
+	{
+		for b in audit mfaws hwsdk; do
+			printf "%-6s %10d bytes -s -w, %10d bytes unstripped, %2d modules linked\n" "$b" \
+				"$(wc -c <"$bin/$b")" "$(wc -c <"$bin/$b-unstripped")" \
+				"$(go version -m "$bin/$b" | grep -c '^[[:space:]]dep')"
+		done
+		echo "go list -m all: root module (mfa-go) $(cd "$root" && go list -m all | wc -l) lines," \
+			"cmd/hwsdk module (the Huawei SDK) $(cd "$here/cmd/hwsdk" && go list -m all | wc -l) lines"
+		echo "modules linked into hwsdk: $(go version -m "$bin/hwsdk" | awk '$1 == "dep" {printf "%s ", $2}')"
+		echo "modules linked into audit: $(go version -m "$bin/audit" | awk '$1 == "dep" {printf "%s ", $2}')"
+	} | tee "$out/size.txt"
+}
+
+# Where mfa-go spends its time and memory beyond the floor.
+section_profile() {
+	echo "== profile"
+	local test=$out/profile-bench.test
+	(cd "$here" && go test -c -o "$test" .)
+	for b in 'WorkspaceOTP55/mfa-go$' 'IAMAllDevices1000/mfa-go$' 'IAMAllDevices1000/huawei-sdk$'; do
+		local name
+		name=$(echo "$b" | tr -d '$' | tr '/' '-')
+		(cd "$here" && "$test" -test.run='^$' -test.bench="$b" -test.benchtime=3s \
+			-test.cpuprofile="$out/profile-$name.cpu" -test.memprofile="$out/profile-$name.mem") | grep Benchmark
+		go tool pprof -top -nodecount=25 "$test" "$out/profile-$name.cpu" >"$out/profile-$name.cpu.txt" 2>/dev/null
+		go tool pprof -top -nodecount=15 -sample_index=alloc_space "$test" "$out/profile-$name.mem" >"$out/profile-$name.alloc.txt" 2>/dev/null
+		go tool pprof -top -nodecount=15 -sample_index=alloc_objects "$test" "$out/profile-$name.mem" >"$out/profile-$name.objects.txt" 2>/dev/null
+	done
+	ls "$out"/profile-*.txt
+}
+
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(machine huawei decode rackspace zstack audit stream size profile)
+for s in "${sections[@]}"; do
+	"section_$s"
+done
+load end

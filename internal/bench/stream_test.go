@@ -1,0 +1,191 @@
+package bench_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/zstack"
+)
+
+// simUsersEnv, when set in the environment of this test binary, makes
+// TestSimServer serve the ZStack emulator with that many users.
+const simUsersEnv = "MFA_BENCH_SIM_USERS"
+
+// TestSimServer is the emulator process of BenchmarkZStackStream: it runs
+// only when simUsersEnv is set, prints the ZStack URL and session, and
+// serves until its standard input closes. The emulator runs in a process
+// of its own so that its memory, and the garbage of its replies, stay out
+// of the heap measured.
+func TestSimServer(t *testing.T) {
+	users, err := strconv.Atoi(os.Getenv(simUsersEnv))
+	if err != nil {
+		t.Skip("the emulator process of BenchmarkZStackStream")
+	}
+	s, err := sim.Start(sim.Options{Users: users, MaxDevicesPerUser: 1, Active: 60, Pending: 20, Unknown: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fmt.Printf("%s %s\n", s.ZStack.URL(), s.Creds.ZStackSession)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// startSimProcess starts TestSimServer with n users and returns the ZStack
+// endpoint and session.
+func startSimProcess(b *testing.B, n int) (url, session string) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSimServer$")
+	cmd.Env = append(os.Environ(), simUsersEnv+"="+strconv.Itoa(n))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close() // the emulator process ends
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	f := strings.Fields(line)
+	if err != nil || len(f) != 2 {
+		b.Fatalf("emulator process: %q, %v", line, err)
+	}
+	return f[0], f[1]
+}
+
+// heapInUse is the bytes in in-use heap spans, as runtime.MemStats.HeapInuse
+// (objects, live or not yet swept, plus the unused part of their spans),
+// read without stopping the world.
+func heapInUse(s []metrics.Sample) uint64 {
+	metrics.Read(s)
+	return s[0].Value.Uint64() + s[1].Value.Uint64()
+}
+
+// heapLive is the heap the last garbage collection found live.
+func heapLive(s []metrics.Sample) uint64 { return s[2].Value.Uint64() }
+
+func heapSamples() []metrics.Sample {
+	return []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"},
+	}
+}
+
+// BenchmarkZStackStream walks every secret of a ZStack emulator (one per
+// user) with AllDevices, consuming and discarding each device, while a
+// goroutine samples the heap every millisecond. It reports, as the highest
+// of the walks of the run: peak-heap-B, the highest heap in use (as
+// MemStats.HeapInuse) during a walk less the heap in use before it (after
+// a GC, with the client made); peak-live-B, the same for the heap the
+// garbage collector found live; gc/op, the collections during a walk; and
+// secrets, the devices read. B/op is what one walk allocates in all, which
+// grows with the secrets; the peaks should not.
+func BenchmarkZStackStream(b *testing.B) { walkBench(b, false) }
+
+// BenchmarkZStackKeep is BenchmarkZStackStream keeping every device in a
+// slice, as a caller that collects the list does: its peak grows with the
+// secrets, which shows what the streaming saves and that the measure sees
+// it.
+func BenchmarkZStackKeep(b *testing.B) { walkBench(b, true) }
+
+func walkBench(b *testing.B, keep bool) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run("secrets="+strconv.Itoa(n), func(b *testing.B) {
+			url, session := startSimProcess(b, n)
+			c, err := zstack.NewClient(zstack.Config{Endpoint: url, SessionID: session})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			ctx := context.Background()
+			var peak, peakLive uint64
+			var read int
+			var cycles uint64
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				runtime.GC()
+				s := heapSamples()
+				base := heapInUse(s)
+				baseLive, baseCycles := heapLive(s), s[3].Value.Uint64()
+				stop := make(chan struct{})
+				var wg sync.WaitGroup
+				var max, maxLive uint64
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s := heapSamples()
+					t := time.NewTicker(time.Millisecond)
+					defer t.Stop()
+					for {
+						if h := heapInUse(s); h > max {
+							max = h
+						}
+						if l := heapLive(s); l > maxLive {
+							maxLive = l
+						}
+						select {
+						case <-stop:
+							return
+						case <-t.C:
+						}
+					}
+				}()
+				b.StartTimer()
+
+				var kept []mfa.Device
+				k := 0
+				for d, err := range c.AllDevices(ctx) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if keep {
+						kept = append(kept, d)
+					}
+					k++
+				}
+
+				b.StopTimer()
+				close(stop)
+				wg.Wait()
+				if k != n {
+					b.Fatalf("read %d secrets, want %d", k, n)
+				}
+				runtime.KeepAlive(kept)
+				if max > base && max-base > peak {
+					peak = max - base
+				}
+				if maxLive > baseLive && maxLive-baseLive > peakLive {
+					peakLive = maxLive - baseLive
+				}
+				metrics.Read(s)
+				cycles += s[3].Value.Uint64() - baseCycles - 1 // less the GC of the next walk's start
+				read = k
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(peak), "peak-heap-B")
+			b.ReportMetric(float64(peakLive), "peak-live-B")
+			b.ReportMetric(float64(cycles)/float64(b.N), "gc/op")
+			b.ReportMetric(float64(read), "secrets")
+		})
+	}
+}
