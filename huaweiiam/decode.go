@@ -127,7 +127,7 @@ type otpFields struct{ id, userID, userName, status, createTime string }
 func decodeOTPDevices(resp *transport.Response, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
 	text := resp.Text()
 	d := jsonscan.NewDecoder(text)
-	var fields []otpFields
+	var devs []OTPDevice
 	set := false
 	for key := range d.Members() {
 		if !jsonscan.Match(key, "otp_devices") {
@@ -137,7 +137,7 @@ func decodeOTPDevices(resp *transport.Response, provider, userID string, log *sl
 		if d.Peek() == jsonscan.Null {
 			continue
 		}
-		fields = sized(fields, text)
+		devs = sized(devs, text)
 		for range d.Elements() {
 			var f otpFields
 			for key := range d.Members() {
@@ -162,7 +162,7 @@ func decodeOTPDevices(resp *transport.Response, provider, userID string, log *sl
 					}
 				}
 			}
-			fields = append(fields, f)
+			devs = append(devs, f.device(provider, userID))
 		}
 	}
 	if err := end(resp, d); err != nil {
@@ -171,36 +171,42 @@ func decodeOTPDevices(resp *transport.Response, provider, userID string, log *sl
 	if err := presence(resp, "otp_devices", set, false, true); err != nil {
 		return nil, err
 	}
-	return otpDevices(resp, fields, provider, userID, log)
+	return finishOTPDevices(resp, devs, log)
 }
 
-// otpDevices makes the devices of a list, in one allocation.
-func otpDevices(resp *transport.Response, fields []otpFields, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
-	devs := make([]OTPDevice, len(fields))
-	out := make([]*OTPDevice, len(fields))
-	for i, f := range fields {
-		if f.id == "" {
+// device makes the OTP device the fields describe; userID fills in a user
+// id they leave out.
+func (f otpFields) device(provider, userID string) OTPDevice {
+	dev := OTPDevice{
+		provider:      provider,
+		id:            f.id,
+		userID:        f.userID,
+		userName:      f.userName,
+		status:        otpStatus(f.status),
+		vendorStatus:  f.status,
+		rawCreateTime: f.createTime,
+	}
+	if dev.userID == "" {
+		dev.userID = userID
+	}
+	return dev
+}
+
+// finishOTPDevices checks every device has an id and reads its creation
+// time, warning of a time in no known layout.
+func finishOTPDevices(resp *transport.Response, devs []OTPDevice, log *slog.Logger) ([]*OTPDevice, error) {
+	out := make([]*OTPDevice, len(devs))
+	for i := range devs {
+		dev := &devs[i]
+		if dev.id == "" {
 			return nil, resp.Invalid(fmt.Errorf(`"otp_devices"[%d] has no id`, i))
 		}
-		dev := &devs[i]
-		*dev = OTPDevice{
-			provider:      provider,
-			id:            f.id,
-			userID:        f.userID,
-			userName:      f.userName,
-			status:        otpStatus(f.status),
-			vendorStatus:  f.status,
-			rawCreateTime: f.createTime,
-		}
-		if dev.userID == "" {
-			dev.userID = userID
-		}
-		if f.createTime != "" {
-			if t, ok := parseTime(f.createTime); ok {
+		if dev.rawCreateTime != "" {
+			if t, ok := parseTime(dev.rawCreateTime); ok {
 				dev.createdAt = t
 			} else if log != nil {
 				log.Warn("huaweiiam: create_time in no known layout; CreatedAt left zero",
-					"provider", provider, "field", "create_time", "value", logValue(f.createTime), "device_id", dev.id)
+					"provider", dev.provider, "field", "create_time", "value", logValue(dev.rawCreateTime), "device_id", dev.id)
 			}
 		}
 		out[i] = dev

@@ -83,11 +83,12 @@ func referenceOTPDevices(resp *transport.Response, provider, userID string, log 
 	if err := body.Devices.check(resp, "otp_devices", true); err != nil {
 		return nil, err
 	}
-	fields := make([]otpFields, len(body.Devices.v))
+	devs := make([]OTPDevice, len(body.Devices.v))
 	for i, w := range body.Devices.v {
-		fields[i] = otpFields{id: w.ID, userID: w.UserID, userName: w.UserName, status: w.Status, createTime: rawTime(w.CreateTime)}
+		f := otpFields{id: w.ID, userID: w.UserID, userName: w.UserName, status: w.Status, createTime: rawTime(w.CreateTime)}
+		devs[i] = f.device(provider, userID)
 	}
-	return otpDevices(resp, fields, provider, userID, log)
+	return finishOTPDevices(resp, devs, log)
 }
 
 // rawTime returns the text of a JSON time value: the string itself, "" for

@@ -31,3 +31,34 @@ func TestParse(t *testing.T) {
 		assert.True(t, got.IsZero(), bad)
 	}
 }
+
+func TestFastAgreesWithTimeParse(t *testing.T) {
+	for _, s := range []string{"2020-04-10 06:45:14", "2020-02-29 00:00:00", "2021-02-29 00:00:00", "2020-13-01 00:00:00",
+		"2020-04-31 00:00:00", "2020-04-10T06:45:14", "2020-04-10 24:00:00", "0000-01-01 00:00:00", "2020-04-10 06:45:60"} {
+		agreeWithTimeParse(t, s)
+	}
+}
+
+func agreeWithTimeParse(t *testing.T, s string) {
+	t.Helper()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		ny = time.FixedZone("EST", -5*3600)
+	}
+	for _, loc := range []*time.Location{time.UTC, ny} {
+		for _, layout := range []string{time.DateTime, "2006-01-02T15:04:05"} {
+			got, ok := fast(s, layout, loc)
+			want, err := time.ParseInLocation(layout, s, loc)
+			if ok && (err != nil || !got.Equal(want)) {
+				t.Fatalf("fast(%q, %q) = %v, time.Parse = %v, %v", s, layout, got, want, err)
+			}
+		}
+	}
+}
+
+func FuzzFastAgreesWithTimeParse(f *testing.F) {
+	f.Add("2020-04-10 06:45:14")
+	f.Add("2020-04-10T06:45:14")
+	f.Add("2024-02-29 23:59:59")
+	f.Fuzz(agreeWithTimeParse)
+}
