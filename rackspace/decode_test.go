@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/jsonscan"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -57,28 +59,28 @@ func TestSniff(t *testing.T) {
 	assert.Equal(t, byte('{'), sniff([]byte("\xEF\xBB\xBF \r\n\t{}")))
 	assert.Equal(t, byte('<'), sniff([]byte("  <a/>")))
 	assert.Equal(t, byte(0), sniff([]byte(" \n ")))
-	assert.Equal(t, byte(0), sniff(nil))
+	assert.Equal(t, byte(0), sniff([]byte(nil)))
 
-	devices, err := decodeDevices([]byte("\xEF\xBB\xBF"+`{"RAX-AUTH:otpDevices":[{"id":"d","verified":true}]}`), "p", "u")
+	devices, err := decodeDevices("\xEF\xBB\xBF"+`{"RAX-AUTH:otpDevices":[{"id":"d","verified":true}]}`, "p", "u")
 	require.NoError(t, err, "a byte order mark is skipped")
 	require.Len(t, devices, 1)
-	_, err = decodeDevices([]byte(`RAX-AUTH:otpDevices`), "p", "u")
+	_, err = decodeDevices(`RAX-AUTH:otpDevices`, "p", "u")
 	assert.ErrorIs(t, err, errNotJSONOrXML)
 }
 
 func TestDecodeToken(t *testing.T) {
 	for _, name := range []string{"token.json", "token.xml"} {
 		body := fixtures(t, name)[filepath.Join("testdata", name)]
-		tok, err := decodeToken(body)
+		tok, err := decodeToken(string(body))
 		require.NoError(t, err, name)
 		assert.Equal(t, "TOKEN-SENTINEL-7f3a", tok.id)
 		assert.Equal(t, "2014-01-09T15:08:53.645-06:00", tok.expires)
 	}
-	_, err := decodeToken(fixtures(t, "token_no_id.json")["testdata/token_no_id.json"])
+	_, err := decodeToken(string(fixtures(t, "token_no_id.json")["testdata/token_no_id.json"]))
 	assert.ErrorContains(t, err, "no access.token.id")
-	_, err = decodeToken([]byte(`<access xmlns="http://docs.openstack.org/identity/api/v2.0"><user id="u"/></access>`))
+	_, err = decodeToken(`<access xmlns="http://docs.openstack.org/identity/api/v2.0"><user id="u"/></access>`)
 	assert.ErrorContains(t, err, "holds no <token>")
-	_, err = decodeToken([]byte(`{"access":null}`))
+	_, err = decodeToken(`{"access":null}`)
 	assert.ErrorContains(t, err, `no "access.token" object`)
 }
 
@@ -166,12 +168,12 @@ func FuzzDevicesJSON(f *testing.F) {
 	addFixtures(f, "*.json")
 	f.Add([]byte(`{"RAX-AUTH:otpDevices":[{"id":"d","verified":"TrUe"},{"id":"e","verified":[]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		devices, err := decodeDevicesJSON(body, "p", "u")
+		devices, err := decodeDevicesJSON(string(body), "p", "u")
 		if (err == nil) == (devices == nil) {
 			t.Fatalf("devices %v, error %v", devices, err)
 		}
 		checkDecoded(t, devices)
-		d, err := decodeDeviceJSON(body, "p", "u")
+		d, err := decodeDeviceJSON(string(body), "p", "u")
 		if (err == nil) == (d == nil) {
 			t.Fatalf("device %v, error %v", d, err)
 		}
@@ -181,16 +183,100 @@ func FuzzDevicesJSON(f *testing.F) {
 	})
 }
 
+// FuzzJSONDecodersAgreeWithEncodingJSON holds the jsonscan decoders of
+// decode.go to the encoding/json ones of decode_reference_test.go: the
+// same bodies are accepted, and give the same values, but where a body
+// repeats a key (see jsonscan.HasDuplicateKeys), where only acceptance is
+// compared.
+//
+// One quirk of the reference is left out: it gathered the user object
+// into a map and folded its keys in map order, so where the object names
+// a member twice in different cases ("id" and "ID") it took one at random.
+// The jsonscan decoder takes the later one.
+func FuzzJSONDecodersAgreeWithEncodingJSON(f *testing.F) {
+	addFixtures(f, "*.json", "faults/*.json")
+	for _, seed := range []string{
+		`{"RAX-AUTH:otpDevices":[{"id":"d","verified":"TrUe"},{"id":"e","verified":[]}]}`,
+		`{"rax-auth:OTPDEVICES":[{"ID":"a","Name":"n","VERIFIED":1e0}],"other":{"RAX-AUTH:otpDevices":null}}`,
+		`{"RAX-AUTH:otpDevices":[{"id":"a"},{"id":"b"},{"id":"c"}],"RAX-AUTH:otpDevices":[{"name":"x"}],"RAX-AUTH:otpDevices":[{},null,{}]}`,
+		`{"RAX-AUTH:otpDevices":[{"id":"a","verified":{}}],"RAX-AUTH:otpDevices":[{"verified":null}]}`,
+		`{"RAX-AUTH:otpDevices":[{"id":"a"}],"RAX-AUTH:otpDevices":null,"RAX-AUTH:otpDevices":[{}]}`,
+		`{"RAX-AUTH:otpDevices":[{"id":"a"}],"RAX-AUTH:otpDevices":[],"RAX-AUTH:otpDevices":[{}]}`,
+		`{"RAX-AUTH:otpDevices":[null,{"id":"a","name":"\u00e9\ud800"}]}`,
+		`{"RAX-AUTH:otpDevices":[{"id":"a","ID":null,"name":"n","name":null}]}`,
+		`{"RAX-AUTH:otpDevice":{"id":"a"},"RAX-AUTH:otpDevice":{"verified":"0"}}`,
+		`{"RAX-AUTH:otpDevice":{"id":"a"},"RAX-AUTH:otpDevice":null,"RAX-AUTH:otpDevice":{"name":"n"}}`,
+		`{"user":{"id":"u","username":null,"name":"n","MultiFactorEnabled":"1","RAX-AUTH:multiFactorEnabled":null}}`,
+		`{"user":{"id":"u","rax-auth:multifactorstate":5},"user":{"name":"x"}}`,
+		`{"user":{"\u212aey":1,"\u0130d":"x","RAX-AUTH:RAX-AUTH:multiFactorState":[]}}`,
+		`{"access":{"token":{"id":"t"}},"access":{"token":{"expires":"e"}}}`,
+		`{"access":{"token":{"id":"t"}},"access":{"token":null},"Access":{"TOKEN":{"ID":"u"}}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		text := string(body)
+		dup := jsonscan.HasDuplicateKeys(text)
+		agree(t, body, dup, "OTP devices",
+			func() (any, error) { return decodeDevicesJSON(text, "p", "u") },
+			func() (any, error) { return referenceDevicesJSON(body, "p", "u") })
+		agree(t, body, dup, "OTP device",
+			func() (any, error) { return decodeDeviceJSON(text, "p", "u") },
+			func() (any, error) { return referenceDeviceJSON(body, "p", "u") })
+		agree(t, body, dup, "token",
+			func() (any, error) { return decodeTokenJSON(text) },
+			func() (any, error) { return referenceTokenJSON(body) })
+		if !userKeyVariants(text) {
+			agree(t, body, dup, "user",
+				func() (any, error) { return decodeUserJSON(text) },
+				func() (any, error) { return referenceUserJSON(body) })
+		}
+	})
+}
+
+func agree(t *testing.T, body []byte, dup bool, what string, fast, reference func() (any, error)) {
+	t.Helper()
+	got, err := fast()
+	want, wantErr := reference()
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("%s of %q: jsonscan says %v, encoding/json says %v", what, body, err, wantErr)
+	}
+	if err == nil && !dup && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s of %q:\njsonscan:      %#v\nencoding/json: %#v", what, body, got, want)
+	}
+}
+
+// userKeyVariants reports whether the user object of body names a member
+// twice in different cases, which the reference reads at random.
+func userKeyVariants(body string) bool {
+	d := jsonscan.NewDecoder(body)
+	seen := map[string]string{} // lower case → key
+	found := false
+	for key := range d.Members() {
+		if !jsonscan.Match(key, "user") || d.Peek() != jsonscan.Object {
+			continue
+		}
+		for key := range d.Members() {
+			lower := strings.ToLower(key)
+			if k, ok := seen[lower]; ok && k != key {
+				found = true
+			}
+			seen[lower] = key
+		}
+	}
+	return found
+}
+
 func FuzzDevicesXML(f *testing.F) {
 	addFixtures(f, "*.xml", "*.html")
 	f.Add([]byte(`<a:otpDevices xmlns:a="http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0"><a:otpDevice id="x" verified="1"><b/></a:otpDevice><c/></a:otpDevices>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		devices, err := decodeDevicesXML(body, "p", "u")
+		devices, err := decodeDevicesXML(string(body), "p", "u")
 		if (err == nil) == (devices == nil) {
 			t.Fatalf("devices %v, error %v", devices, err)
 		}
 		checkDecoded(t, devices)
-		d, err := decodeDeviceXML(body, "p", "u", "x")
+		d, err := decodeDeviceXML(string(body), "p", "u", "x")
 		if (err == nil) == (d == nil) {
 			t.Fatalf("device %v, error %v", d, err)
 		}
@@ -228,7 +314,7 @@ func FuzzUserMFA(f *testing.F) {
 	addFixtures(f, "user*.json", "user*.xml")
 	f.Add([]byte(`{"user":{"RAX-AUTH:multiFactorEnabled":1,"rax-auth:MULTIFACTORSTATE":null,"username":"x"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		u, err := decodeUserMFA(body)
+		u, err := decodeUserMFA(string(body))
 		if (err == nil) == (u == nil) {
 			t.Fatalf("user %v, error %v", u, err)
 		}
@@ -238,7 +324,7 @@ func FuzzUserMFA(f *testing.F) {
 func FuzzToken(f *testing.F) {
 	addFixtures(f, "token*.json", "token*.xml")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		tok, err := decodeToken(body)
+		tok, err := decodeToken(string(body))
 		if err == nil && tok.id == "" {
 			t.Fatal("a token without an id")
 		}
@@ -259,6 +345,10 @@ func FuzzVerified(f *testing.F) {
 			}
 		default:
 			t.Fatalf("status %q", status)
+		}
+		v, ok := parseBool(word)
+		if wantV, wantOK := referenceParseBool(word); v != wantV || ok != wantOK {
+			t.Fatalf("parseBool(%q) = %v, %v; was %v, %v", word, v, ok, wantV, wantOK)
 		}
 		raw, _ := json.Marshal(word)
 		if _, err := jsonFlag(raw); err != nil {

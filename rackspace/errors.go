@@ -2,6 +2,7 @@ package rackspace
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -118,4 +119,17 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		e.Details = "the account requires a multi-factor passcode to log in, which this client cannot send; use Config.Token"
 	}
 	return e
+}
+
+// jsonString returns a JSON string field, "" for null or a missing key.
+func jsonString(raw json.RawMessage, field string) (string, error) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return "", nil
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", fmt.Errorf("%s is not a string", field)
+	}
+	return v, nil
 }

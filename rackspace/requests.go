@@ -45,7 +45,7 @@ func (c *Client) OTPDevices(ctx context.Context, userID string) ([]*OTPDevice, e
 	if err != nil {
 		return nil, err
 	}
-	devices, err := decodeDevices(resp.Body, c.name, userID)
+	devices, err := decodeDevices(resp.Text(), c.name, userID)
 	if err != nil {
 		return nil, resp.Invalid(err)
 	}
@@ -67,7 +67,7 @@ func (c *Client) OTPDevice(ctx context.Context, userID, deviceID string) (*OTPDe
 	if err != nil {
 		return nil, err
 	}
-	d, err := decodeDevice(resp.Body, c.name, userID, deviceID)
+	d, err := decodeDevice(resp.Text(), c.name, userID, deviceID)
 	if err != nil {
 		return nil, resp.Invalid(err)
 	}
@@ -111,7 +111,7 @@ func (c *Client) UserMFA(ctx context.Context, userID string) (*UserMFA, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := decodeUserMFA(resp.Body)
+	u, err := decodeUserMFA(resp.Text())
 	if err != nil {
 		return nil, resp.Invalid(err)
 	}
@@ -164,7 +164,7 @@ func (c *Client) login(ctx context.Context, cred *credentials) (transport.Token,
 	if err != nil {
 		return transport.Token{}, fmt.Errorf("logging in as %q: %w", cred.username, err)
 	}
-	tok, err := decodeToken(resp.Body)
+	tok, err := decodeToken(resp.Text())
 	if err != nil {
 		// The body is not quoted: it may hold the token.
 		msg := "cannot decode the token response: " + transport.Redact(err.Error(), append(cred.secrets(), tok.id))

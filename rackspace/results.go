@@ -86,14 +86,68 @@ func (d *OTPDevice) MarshalJSON() ([]byte, error) {
 	}{d.provider, d.id, d.userID, d.name, d.status, d.vendorStatus, d.Verified()})
 }
 
-// newDevice makes a device from the API's three attributes; verified is
-// the flag's text ("" when the device had none).
-func newDevice(provider, userID, id, name, verified string) (*OTPDevice, error) {
-	if id == "" {
-		return nil, errors.New("an OTP device has no id")
+// devFields are the three attributes of an OTP device as a body gives
+// them, before they make an OTPDevice.
+type devFields struct {
+	id       string
+	name     string
+	verified string // the flag's text; "" when the device has none
+	badFlag  bool   // the flag is a JSON object or array
+}
+
+var (
+	errNoID       = errors.New("an OTP device has no id")
+	errNotBoolean = errors.New("not a boolean")
+)
+
+// check returns the error for a device that cannot be made.
+func (f *devFields) check() error {
+	if f.badFlag {
+		return fmt.Errorf("OTP device %q: verified: %w", shorten(f.id), errNotBoolean)
 	}
-	status, vendor := statusOf(verified)
-	return &OTPDevice{provider: provider, userID: userID, id: id, name: name, status: status, vendorStatus: vendor}, nil
+	if f.id == "" {
+		return errNoID
+	}
+	return nil
+}
+
+// device makes the device of checked fields.
+func (f *devFields) device(provider, userID string) OTPDevice {
+	status, vendor := statusOf(f.verified)
+	return OTPDevice{provider: provider, userID: userID, id: f.id, name: f.name, status: status, vendorStatus: vendor}
+}
+
+// newDevice makes one device.
+func newDevice(f *devFields, provider, userID string) (*OTPDevice, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	d := f.device(provider, userID)
+	return &d, nil
+}
+
+// newDevices makes the devices of a list in one allocation, in order; the
+// first device that cannot be made is the error.
+func newDevices(fields []devFields, provider, userID string) ([]*OTPDevice, error) {
+	for i := range fields {
+		if err := fields[i].check(); err != nil {
+			return nil, err
+		}
+	}
+	devs := make([]OTPDevice, len(fields))
+	for i := range fields {
+		devs[i] = fields[i].device(provider, userID)
+	}
+	return pointers(devs), nil
+}
+
+// pointers returns a pointer to each device of devs.
+func pointers(devs []OTPDevice) []*OTPDevice {
+	out := make([]*OTPDevice, len(devs))
+	for i := range devs {
+		out[i] = &devs[i]
+	}
+	return out
 }
 
 // statusOf maps the text of a verified flag to a status and vendor status.
@@ -110,13 +164,30 @@ func statusOf(verified string) (mfa.Status, string) {
 // parseBool reads an XML Schema boolean ("true", "false", "1", "0"), in
 // any case and with surrounding space.
 func parseBool(s string) (value, ok bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "1":
+	// No letter of "true" or "false" is the lower case of anything but
+	// itself and its ASCII capital, so an ASCII comparison is
+	// strings.ToLower's, without its copy.
+	switch s = strings.TrimSpace(s); {
+	case s == "1" || asciiLowerIs(s, "true"):
 		return true, true
-	case "false", "0":
+	case s == "0" || asciiLowerIs(s, "false"):
 		return false, true
 	}
 	return false, false
+}
+
+// asciiLowerIs reports whether s is lower (ASCII letters in lower case) in
+// any ASCII case.
+func asciiLowerIs(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // UserMFA is the multi-factor authentication settings of a user, read from
@@ -150,25 +221,23 @@ const (
 	keyDevice  = "RAX-AUTH:otpDevice"
 )
 
-// bom is the UTF-8 byte order mark some servers put before a body.
-var bom = []byte{0xEF, 0xBB, 0xBF}
-
 // sniff returns the first byte of a body that is not space, after a byte
 // order mark: '{' for JSON, '<' for XML.
-func sniff(body []byte) byte {
+func sniff[B string | []byte](body B) byte {
 	body = trimBOM(body)
-	for _, b := range body {
-		switch b {
+	for i := 0; i < len(body); i++ {
+		switch b := body[i]; b {
 		case ' ', '\t', '\r', '\n':
-			continue
+		default:
+			return b
 		}
-		return b
 	}
 	return 0
 }
 
-func trimBOM(body []byte) []byte {
-	if len(body) >= 3 && body[0] == bom[0] && body[1] == bom[1] && body[2] == bom[2] {
+// trimBOM drops the UTF-8 byte order mark some servers put before a body.
+func trimBOM[B string | []byte](body B) B {
+	if len(body) >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF {
 		return body[3:]
 	}
 	return body
@@ -177,9 +246,12 @@ func trimBOM(body []byte) []byte {
 // errNotJSONOrXML is the error for a body that is neither.
 var errNotJSONOrXML = errors.New("the body is neither JSON nor XML")
 
+// The decoders read the body as a string (transport.Response.Text): the
+// strings of what they return share its memory rather than copy it.
+
 // decodeDevices decodes the body of the list call, JSON or XML whatever the
 // Accept header asked for.
-func decodeDevices(body []byte, provider, userID string) ([]*OTPDevice, error) {
+func decodeDevices(body, provider, userID string) ([]*OTPDevice, error) {
 	switch sniff(body) {
 	case '{':
 		return decodeDevicesJSON(trimBOM(body), provider, userID)
@@ -192,7 +264,7 @@ func decodeDevices(body []byte, provider, userID string) ([]*OTPDevice, error) {
 // decodeDevice decodes the body of the one-device call, JSON or XML. An XML
 // body may wrap the device in <otpDevices>; where it holds several, the one
 // with deviceID is taken.
-func decodeDevice(body []byte, provider, userID, deviceID string) (*OTPDevice, error) {
+func decodeDevice(body, provider, userID, deviceID string) (*OTPDevice, error) {
 	switch sniff(body) {
 	case '{':
 		return decodeDeviceJSON(trimBOM(body), provider, userID)
@@ -203,7 +275,7 @@ func decodeDevice(body []byte, provider, userID, deviceID string) (*OTPDevice, e
 }
 
 // decodeUserMFA decodes the body of the user call, JSON or XML.
-func decodeUserMFA(body []byte) (*UserMFA, error) {
+func decodeUserMFA(body string) (*UserMFA, error) {
 	switch sniff(body) {
 	case '{':
 		return decodeUserJSON(trimBOM(body))
@@ -220,7 +292,7 @@ type token struct {
 }
 
 // decodeToken decodes the body of the login call, JSON or XML.
-func decodeToken(body []byte) (token, error) {
+func decodeToken(body string) (token, error) {
 	var (
 		t   token
 		err error
@@ -246,172 +318,4 @@ func shorten(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:limit], "") + "..."
-}
-
-// jsonDevice is an OTP device in JSON.
-type jsonDevice struct {
-	ID       string          `json:"id"`
-	Name     string          `json:"name"`
-	Verified json.RawMessage `json:"verified"`
-}
-
-func (j *jsonDevice) device(provider, userID string) (*OTPDevice, error) {
-	verified, err := jsonFlag(j.Verified)
-	if err != nil {
-		return nil, fmt.Errorf("OTP device %q: verified: %w", shorten(j.ID), err)
-	}
-	return newDevice(provider, userID, j.ID, j.Name, verified)
-}
-
-// jsonFlag returns the text of a JSON flag that should be a boolean: a
-// boolean or number literal as written, a string unquoted, "" for null or
-// a missing key. An object or array is an error.
-func jsonFlag(raw json.RawMessage) (string, error) {
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "" || s == "null":
-		return "", nil
-	case s[0] == '"':
-		var v string
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", err
-		}
-		return v, nil
-	case s[0] == '{' || s[0] == '[':
-		return "", errors.New("not a boolean")
-	}
-	return s, nil
-}
-
-func decodeDevicesJSON(body []byte, provider, userID string) ([]*OTPDevice, error) {
-	var doc struct {
-		Devices *[]jsonDevice `json:"RAX-AUTH:otpDevices"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Devices == nil {
-		return nil, errors.New(`the body has no "` + keyDevices + `" array`)
-	}
-	devices := make([]*OTPDevice, 0, len(*doc.Devices))
-	for i := range *doc.Devices {
-		d, err := (*doc.Devices)[i].device(provider, userID)
-		if err != nil {
-			return nil, err
-		}
-		devices = append(devices, d)
-	}
-	return devices, nil
-}
-
-func decodeDeviceJSON(body []byte, provider, userID string) (*OTPDevice, error) {
-	var doc struct {
-		Device *jsonDevice `json:"RAX-AUTH:otpDevice"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Device == nil {
-		return nil, errors.New(`the body has no "` + keyDevice + `" object`)
-	}
-	return doc.Device.device(provider, userID)
-}
-
-// jsonString returns a JSON string field, "" for null or a missing key.
-func jsonString(raw json.RawMessage, field string) (string, error) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
-		return "", nil
-	}
-	var v string
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", fmt.Errorf("%s is not a string", field)
-	}
-	return v, nil
-}
-
-func decodeUserJSON(body []byte) (*UserMFA, error) {
-	var doc struct {
-		User map[string]json.RawMessage `json:"user"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, err
-	}
-	if doc.User == nil {
-		return nil, errors.New(`the body has no "user" object`)
-	}
-	// Keys are matched in any case, with or without the RAX-AUTH: alias;
-	// the aliased key wins where both are sent.
-	plain := make(map[string]json.RawMessage, len(doc.User))
-	aliased := make(map[string]json.RawMessage, 4)
-	for k, v := range doc.User {
-		lk := strings.ToLower(k)
-		if rest, ok := strings.CutPrefix(lk, "rax-auth:"); ok {
-			aliased[rest] = v
-		} else {
-			plain[lk] = v
-		}
-	}
-	ext := func(name string) json.RawMessage {
-		if v, ok := aliased[name]; ok {
-			return v
-		}
-		return plain[name]
-	}
-	u := &UserMFA{}
-	var err error
-	if u.UserID, err = jsonString(plain["id"], "user.id"); err != nil {
-		return nil, err
-	}
-	name, nameField := plain["username"], "user.username"
-	if name == nil {
-		name, nameField = plain["name"], "user.name"
-	}
-	if u.UserName, err = jsonString(name, nameField); err != nil {
-		return nil, err
-	}
-	if u.State, err = jsonString(ext("multifactorstate"), "user.RAX-AUTH:multiFactorState"); err != nil {
-		return nil, err
-	}
-	if u.EnforcementLevel, err = jsonString(ext("usermultifactorenforcementlevel"), "user.RAX-AUTH:userMultiFactorEnforcementLevel"); err != nil {
-		return nil, err
-	}
-	enabled, err := jsonFlag(ext("multifactorenabled"))
-	if err == nil {
-		u.Enabled, err = enabledFlag(enabled)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("user.RAX-AUTH:multiFactorEnabled: %w", err)
-	}
-	return u, nil
-}
-
-// enabledFlag reads multiFactorEnabled: a boolean, false when absent.
-func enabledFlag(s string) (bool, error) {
-	if s == "" {
-		return false, nil
-	}
-	v, ok := parseBool(s)
-	if !ok {
-		return false, fmt.Errorf("%q is not a boolean", shorten(s))
-	}
-	return v, nil
-}
-
-func decodeTokenJSON(body []byte) (token, error) {
-	var doc struct {
-		Access *struct {
-			Token *struct {
-				ID      string `json:"id"`
-				Expires string `json:"expires"`
-			} `json:"token"`
-		} `json:"access"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return token{}, err
-	}
-	if doc.Access == nil || doc.Access.Token == nil {
-		return token{}, errors.New(`the body has no "access.token" object`)
-	}
-	return token{id: doc.Access.Token.ID, expires: doc.Access.Token.Expires}, nil
 }

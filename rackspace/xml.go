@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -14,8 +15,11 @@ import (
 // tag, and a device must never be dropped that way. Names are compared by
 // namespace URI, never by prefix.
 
-func newXMLDecoder(body []byte) *xml.Decoder {
-	d := xml.NewDecoder(bytes.NewReader(body))
+// newXMLDecoder returns a strict decoder of r, a strings.Reader or a
+// bytes.Reader: an io.ByteReader, which encoding/xml reads without a
+// buffer of its own.
+func newXMLDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
 	d.Strict = true
 	return d
 }
@@ -75,18 +79,27 @@ func attr(start xml.StartElement, local string) (string, bool) {
 }
 
 // deviceXML makes a device of an <otpDevice> element's attributes.
-func deviceXML(start xml.StartElement, provider, userID string) (*OTPDevice, error) {
-	id, _ := attr(start, "id")
-	name, _ := attr(start, "name")
-	verified, _ := attr(start, "verified")
-	return newDevice(provider, userID, id, name, verified)
+func deviceXML(start xml.StartElement, provider, userID string) (OTPDevice, error) {
+	var f devFields
+	f.id, _ = attr(start, "id")
+	f.name, _ = attr(start, "name")
+	f.verified, _ = attr(start, "verified")
+	if err := f.check(); err != nil {
+		return OTPDevice{}, err
+	}
+	return f.device(provider, userID), nil
 }
 
 // readDevicesXML reads the children of an <otpDevices> element up to its
 // end. An <otpDevice> in another namespace is an error; other elements
 // (links, extensions) are skipped.
-func readDevicesXML(d *xml.Decoder, provider, userID string) ([]*OTPDevice, error) {
-	devices := []*OTPDevice{}
+//
+// The devices are read into one slice with room for as many as the body
+// names, filled without growing. (Where the body names otpDevice far more
+// often than it holds one, the devices are copied to a slice of their own
+// size, which is what the caller's pointers keep alive.)
+func readDevicesXML(d *xml.Decoder, text, provider, userID string) ([]OTPDevice, error) {
+	devices := make([]OTPDevice, 0, strings.Count(text, "otpDevice"))
 	for {
 		tok, err := nextToken(d)
 		if err != nil {
@@ -108,13 +121,17 @@ func readDevicesXML(d *xml.Decoder, provider, userID string) ([]*OTPDevice, erro
 				return nil, err
 			}
 		case xml.EndElement:
-			return devices, nil // the end of <otpDevices>: the decoder checks nesting
+			// The end of <otpDevices>: the decoder checks nesting.
+			if len(devices) < cap(devices)/2 {
+				devices = slices.Clone(devices)
+			}
+			return devices, nil
 		}
 	}
 }
 
-func decodeDevicesXML(body []byte, provider, userID string) ([]*OTPDevice, error) {
-	d := newXMLDecoder(body)
+func decodeDevicesXML(text, provider, userID string) ([]*OTPDevice, error) {
+	d := newXMLDecoder(strings.NewReader(text))
 	root, err := rootElement(d)
 	if err != nil {
 		return nil, err
@@ -122,27 +139,31 @@ func decodeDevicesXML(body []byte, provider, userID string) ([]*OTPDevice, error
 	if !is(root.Name, nsRAXAUTH, "otpDevices") {
 		return nil, unexpected(root.Name, "otpDevices")
 	}
-	return readDevicesXML(d, provider, userID)
+	devices, err := readDevicesXML(d, text, provider, userID)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(devices), nil
 }
 
-func decodeDeviceXML(body []byte, provider, userID, deviceID string) (*OTPDevice, error) {
-	d := newXMLDecoder(body)
+func decodeDeviceXML(text, provider, userID, deviceID string) (*OTPDevice, error) {
+	d := newXMLDecoder(strings.NewReader(text))
 	root, err := rootElement(d)
 	if err != nil {
 		return nil, err
 	}
+	var dev OTPDevice
 	switch {
 	case is(root.Name, nsRAXAUTH, "otpDevice"):
-		dev, err := deviceXML(root, provider, userID)
-		if err != nil {
+		if dev, err = deviceXML(root, provider, userID); err != nil {
 			return nil, err
 		}
 		if err := d.Skip(); err != nil {
 			return nil, err
 		}
-		return dev, nil
+		return &dev, nil
 	case is(root.Name, nsRAXAUTH, "otpDevices"):
-		devices, err := readDevicesXML(d, provider, userID)
+		devices, err := readDevicesXML(d, text, provider, userID)
 		if err != nil {
 			return nil, err
 		}
@@ -150,11 +171,13 @@ func decodeDeviceXML(body []byte, provider, userID, deviceID string) (*OTPDevice
 		case 0:
 			return nil, errors.New("the <otpDevices> element holds no <otpDevice>")
 		case 1:
-			return devices[0], nil
+			dev = devices[0]
+			return &dev, nil
 		}
-		for _, dev := range devices {
-			if dev.id == deviceID {
-				return dev, nil
+		for i := range devices {
+			if devices[i].id == deviceID {
+				dev = devices[i]
+				return &dev, nil
 			}
 		}
 		return nil, fmt.Errorf("the <otpDevices> element holds %d devices, none with id %q", len(devices), shorten(deviceID))
@@ -181,8 +204,8 @@ func raxAttr(start xml.StartElement, local string) string {
 	return loose
 }
 
-func decodeUserXML(body []byte) (*UserMFA, error) {
-	d := newXMLDecoder(body)
+func decodeUserXML(text string) (*UserMFA, error) {
+	d := newXMLDecoder(strings.NewReader(text))
 	root, err := rootElement(d)
 	if err != nil {
 		return nil, err
@@ -205,8 +228,8 @@ func decodeUserXML(body []byte) (*UserMFA, error) {
 	return u, nil
 }
 
-func decodeTokenXML(body []byte) (token, error) {
-	d := newXMLDecoder(body)
+func decodeTokenXML(text string) (token, error) {
+	d := newXMLDecoder(strings.NewReader(text))
 	root, err := rootElement(d)
 	if err != nil {
 		return token{}, err
@@ -244,7 +267,7 @@ func decodeTokenXML(body []byte) (token, error) {
 // namespace, whose local name is the fault name, with <message> and
 // <details> children. ok is false for any other document.
 func xmlFault(body []byte) (f fault, ok bool) {
-	d := newXMLDecoder(body)
+	d := newXMLDecoder(bytes.NewReader(body))
 	root, err := rootElement(d)
 	if err != nil || root.Name.Space != nsIdentity {
 		return fault{}, false
