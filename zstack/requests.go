@@ -2,7 +2,6 @@ package zstack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -140,18 +139,9 @@ func (c *Client) CountSecrets(ctx context.Context, opts QueryOptions) (int, erro
 	q.Set("count", "true")
 	var total int
 	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) error {
-		var reply queryReply
-		if err := json.Unmarshal(resp.Body, &reply); err != nil {
-			return c.invalid(resp, errors.New(jsonErrorText(err)))
-		}
-		if e := c.envelopeError(resp, reply.envelope); e != nil {
-			return e
-		}
-		if reply.Total == nil || *reply.Total < 0 {
-			return c.invalid(resp, errors.New("the count reply has no total"))
-		}
-		total = int(*reply.Total)
-		return nil
+		var err error
+		total, err = c.decodeCount(resp)
+		return err
 	})
 	if err != nil {
 		return 0, err
