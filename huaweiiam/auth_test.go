@@ -12,9 +12,11 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // farFutureToken is the login body of the fixture with an expiry far
@@ -23,7 +25,7 @@ func farFutureToken(t testing.TB) []byte {
 	return []byte(strings.Replace(string(fixture(t, "iam_token.json")), "2020-01-04T09:08:49.965000Z", "2099-01-04T09:08:49.965000Z", 1))
 }
 
-func passwordConfig(mt *httpmock.MockTransport, logs *logBuffer) Config {
+func passwordConfig(mt *httpmock.MockTransport, logs *testlog.Buffer) Config {
 	cfg := tokenConfig(mt, logs)
 	cfg.Token = ""
 	cfg.DomainName, cfg.UserName, cfg.Password = "example-account", "auditor", passwordSentinel
@@ -234,7 +236,7 @@ func TestPasswordLoginSecondRefusal(t *testing.T) {
 	ls := &loginServer{t: t, body: farFutureToken(t)}
 	mt.RegisterResponder(http.MethodPost, iamBase+"/v3/auth/tokens", ls.respond)
 	mt.RegisterResponder(http.MethodGet, vmfaURL("u1"), jsonResponder(t, 401, "keystone_error_401.json"))
-	logs := &logBuffer{}
+	logs := &testlog.Buffer{}
 	c, err := NewClient(passwordConfig(mt, logs))
 	require.NoError(t, err)
 	_, err = c.VirtualMFA().UserDevices(context.Background(), "u1")
@@ -289,7 +291,7 @@ func TestPasswordLoginFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mt := newMock(t)
 			mt.RegisterResponder(http.MethodPost, iamBase+"/v3/auth/tokens", httpmock.NewStringResponder(tt.status, tt.body))
-			logs := &logBuffer{}
+			logs := &testlog.Buffer{}
 			c, err := NewClient(passwordConfig(mt, logs))
 			require.NoError(t, err)
 			_, err = c.WorkspaceOTP().OTPDevices(context.Background(), "u1")
@@ -321,7 +323,7 @@ func TestPasswordLoginOddExpiry(t *testing.T) {
 			mt.RegisterResponder(http.MethodPost, iamBase+"/v3/auth/tokens", httpmock.NewStringResponder(201, body).
 				HeaderSet(http.Header{"X-Subject-Token": {subjectTokenSentinel}}))
 			mt.RegisterResponder(http.MethodGet, vmfaURL("u1"), jsonResponder(t, 200, "iam_virtual_mfa_device.json"))
-			logs := &logBuffer{}
+			logs := &testlog.Buffer{}
 			c, err := NewClient(passwordConfig(mt, logs))
 			require.NoError(t, err)
 			for range 2 {
@@ -366,7 +368,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 				mt.RegisterResponder(http.MethodGet, vmfaURL("u1"), echo(status))
 				mt.RegisterResponder(http.MethodGet, otpURL("u1"), echo(status))
 				mt.RegisterResponder(http.MethodGet, iamBase+"/v3.0/OS-MFA/virtual-mfa-devices", echo(status))
-				logs := &logBuffer{}
+				logs := &testlog.Buffer{}
 				cfg := tokenConfig(mt, logs)
 				switch kind {
 				case "password":

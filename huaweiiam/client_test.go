@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func TestNewClientRejectsConfigsThatCannotWork(t *testing.T) {

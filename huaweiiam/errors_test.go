@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/internal/transport"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // Every envelope of both APIs decodes into the right sentinel and

@@ -1,20 +1,19 @@
 package huaweiiam
 
 import (
-	"bytes"
 	"errors"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 const (
@@ -70,30 +69,8 @@ func jsonResponder(t *testing.T, status int, name string) httpmock.Responder {
 		HeaderSet(http.Header{"Content-Type": {"application/json"}})
 }
 
-// logBuffer is a concurrency-safe buffer for a debug logger.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 // tokenConfig is a Config for both APIs with a static token, through mt.
-func tokenConfig(mt *httpmock.MockTransport, logs *logBuffer) Config {
+func tokenConfig(mt *httpmock.MockTransport, logs *testlog.Buffer) Config {
 	cfg := Config{
 		IAMEndpoint:       iamBase,
 		WorkspaceEndpoint: wsBase,
@@ -103,12 +80,12 @@ func tokenConfig(mt *httpmock.MockTransport, logs *logBuffer) Config {
 		Retry:             fastRetry,
 	}
 	if logs != nil {
-		cfg.Logger = logs.logger()
+		cfg.Logger = logs.Logger()
 	}
 	return cfg
 }
 
-func newTokenClient(t *testing.T, mt *httpmock.MockTransport, logs *logBuffer) *Client {
+func newTokenClient(t *testing.T, mt *httpmock.MockTransport, logs *testlog.Buffer) *Client {
 	t.Helper()
 	c, err := NewClient(tokenConfig(mt, logs))
 	require.NoError(t, err)

@@ -19,9 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 const (
@@ -380,8 +382,8 @@ func TestSigningGatewayRefuses(t *testing.T) {
 	g := newSigningGateway(t, secretKeySentinel)
 	ctx := context.Background()
 
-	logs := &logBuffer{}
-	c := g.client(t, func(cfg *Config) { cfg.SecretKey = "SK-WRONG-0000"; cfg.Logger = logs.logger() })
+	logs := &testlog.Buffer{}
+	c := g.client(t, func(cfg *Config) { cfg.SecretKey = "SK-WRONG-0000"; cfg.Logger = logs.Logger() })
 	_, err := c.WorkspaceOTP().OTPDevices(ctx, wsUserID)
 	require.ErrorIs(t, err, mfa.ErrUnauthorized)
 	ae := apiError(t, err)

@@ -2,18 +2,18 @@ package huaweiiam_test
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/huaweiiam"
-	"github.com/openmfa/mfa-go/internal/sim"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/huaweiiam"
+	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // End to end over loopback: each kind of credentials reads back exactly
@@ -31,10 +31,9 @@ func TestAgainstEmulator(t *testing.T) {
 	}
 	for name, cfg := range kinds {
 		t.Run(name, func(t *testing.T) {
-			var logs strings.Builder
-			var mu sync.Mutex
+			var logs testlog.Buffer
 			cfg.IAMEndpoint, cfg.WorkspaceEndpoint, cfg.ProjectID = s.IAM.URL(), s.Workspace.URL(), cr.HuaweiProjectID
-			cfg.Logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			cfg.Logger = logs.Logger()
 			cfg.Retry = mfa.RetryPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
 			c, err := huaweiiam.NewClient(cfg)
 			require.NoError(t, err)
@@ -83,8 +82,6 @@ func TestAgainstEmulator(t *testing.T) {
 			require.NoError(t, err)
 			assert.NotEmpty(t, ps)
 
-			mu.Lock()
-			defer mu.Unlock()
 			for _, secret := range []string{cr.HuaweiToken, cr.HuaweiPassword, cr.HuaweiSK} {
 				assert.NotContains(t, logs.String(), secret)
 			}
@@ -118,15 +115,4 @@ func describe(d mfa.Device) string {
 
 func describeTruth(d sim.Device) string {
 	return strings.Join([]string{d.UserID, d.ID, d.UserName, d.Name, d.Status, d.VendorStatus, d.Created.Format(time.RFC3339Nano)}, "|")
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	b  *strings.Builder
-}
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
 }

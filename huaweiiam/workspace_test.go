@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func TestOTPDevicesSeed(t *testing.T) {
@@ -54,7 +56,7 @@ func TestOTPDevicesSeed(t *testing.T) {
 func TestOTPDevicesLayoutsAndStatuses(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, otpURL(wsUserID), jsonResponder(t, 200, "ws_otp_devices_layouts.json"))
-	logs := &logBuffer{}
+	logs := &testlog.Buffer{}
 	c := newTokenClient(t, mt, logs)
 	devs, err := c.WorkspaceOTP().OTPDevices(context.Background(), wsUserID)
 	require.NoError(t, err)
@@ -88,7 +90,7 @@ func TestOTPDevicesLayoutsAndStatuses(t *testing.T) {
 func TestOTPDevicesOddTimes(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, otpURL("u1"), jsonResponder(t, 200, "ws_otp_devices_odd.json"))
-	logs := &logBuffer{}
+	logs := &testlog.Buffer{}
 	c := newTokenClient(t, mt, logs)
 	devs, err := c.WorkspaceOTP().OTPDevices(context.Background(), "u1")
 	require.NoError(t, err)

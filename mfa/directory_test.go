@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/mfa"
-	"github.com/openmfa/mfa-go/mfa/mfatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 var sentinels = []error{

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 )
@@ -103,7 +104,7 @@ func TestLoginPastExpiryIsIgnored(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodPost, tokensURL, loginResponder(t, apiKeyAuth, fixture(t, "token.json")))
 	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_empty.json")))
-	logger, logs := newLogger()
+	logger, logs := testlog.New()
 	c := newClient(t, mt, func(cfg *rackspace.Config) { withAPIKey(cfg); cfg.Logger = logger })
 	for range 2 {
 		_, err := c.OTPDevices(context.Background(), userID)
@@ -118,7 +119,7 @@ func TestLoginUnreadableExpiry(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodPost, tokensURL, loginResponder(t, apiKeyAuth, fixture(t, "token_bad_expires.json")))
 	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_empty.json")))
-	logger, logs := newLogger()
+	logger, logs := testlog.New()
 	c := newClient(t, mt, func(cfg *rackspace.Config) { withAPIKey(cfg); cfg.Logger = logger })
 	_, err := c.OTPDevices(context.Background(), userID)
 	require.NoError(t, err)
@@ -245,7 +246,7 @@ func TestLoginFailures(t *testing.T) {
 				// The body echoes the client's own credential.
 				body := bytes.ReplaceAll(tt.body, []byte("OWN"), []byte(own))
 				mt.RegisterResponder(http.MethodPost, tokensURL, serve(tt.status, body, tt.header...))
-				logger, logs := newLogger()
+				logger, logs := testlog.New()
 				c := newClient(t, mt, func(cfg *rackspace.Config) { edit(cfg); cfg.Logger = logger })
 				_, err := c.OTPDevices(context.Background(), userID)
 				require.Error(t, err)
@@ -296,7 +297,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 				echo(http.StatusOK, `<html><body>X-Auth-Token: %s apiKey %s</body></html>`),
 				echo(http.StatusOK, `{"token":%q,"key":%q}`),
 				serve(http.StatusOK, fixture(t, "devices_list.json"))))
-			logger, logs := newLogger()
+			logger, logs := testlog.New()
 			c := newClient(t, mt, func(cfg *rackspace.Config) {
 				edit(cfg)
 				cfg.Logger = logger

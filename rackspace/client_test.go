@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 )
@@ -111,7 +112,7 @@ func TestFormat(t *testing.T) {
 }
 
 func TestConfigPrintsNoSecret(t *testing.T) {
-	logger, _ := newLogger()
+	logger, _ := testlog.New()
 	configs := []rackspace.Config{
 		{Endpoint: endpoint, Token: tokenSentinel, Logger: logger, HTTPClient: &http.Client{}},
 		{Endpoint: endpoint, Username: "jqsmith", APIKey: apiKeySentinel},

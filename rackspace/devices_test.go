@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 )
@@ -157,7 +158,7 @@ func TestVerifiedForms(t *testing.T) {
 		t.Run(fixtureName, func(t *testing.T) {
 			mt := newMock(t)
 			mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, fixtureName)))
-			logger, logs := newLogger()
+			logger, logs := testlog.New()
 			c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Logger = logger })
 			devices, err := c.OTPDevices(context.Background(), userID)
 			require.NoError(t, err, "an unknown flag never loses a device")

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
@@ -71,7 +72,7 @@ func TestLoginSendsTheHexSHA512OfThePasswordOnce(t *testing.T) {
 		mu.Unlock()
 		return respond(200, fixture(t, "secrets_empty.json"))(req)
 	})
-	logger, logs := newLogger()
+	logger, logs := testlog.New()
 	c := newLoginClient(t, mt, func(c *zstack.Config) { c.Logger = logger })
 
 	var wg sync.WaitGroup
@@ -190,7 +191,7 @@ func TestLoginFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mt := newMock(t)
 			mt.RegisterResponder(http.MethodPut, loginURL, respond(tt.status, fixture(t, tt.body)))
-			logger, logs := newLogger()
+			logger, logs := testlog.New()
 			c := newLoginClient(t, mt, func(c *zstack.Config) { c.Logger = logger })
 			_, err := c.UserDevices(context.Background(), "u1")
 			require.Error(t, err)
@@ -228,7 +229,7 @@ func TestCloseLogsOutTheSessionItMade(t *testing.T) {
 		logoutAuth = append(logoutAuth, req.Header.Get("Authorization"))
 		return respond(200, fixture(t, "logout.json"))(req)
 	})
-	logger, logs := newLogger()
+	logger, logs := testlog.New()
 	c := newLoginClient(t, mt, func(c *zstack.Config) { c.Logger = logger })
 	_, err := c.UserDevices(context.Background(), "u1")
 	require.NoError(t, err)

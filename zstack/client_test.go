@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
@@ -112,7 +113,7 @@ func TestConfigPrintsNoSecret(t *testing.T) {
 		assertNoSecret(t, "Config JSON", string(b))
 		assert.Contains(t, string(b), `"AccountName"`)
 
-		logger, logs := newLogger()
+		logger, logs := testlog.New()
 		logger.Info("config", "cfg", cfg)
 		assertNoSecret(t, "Config log", logs.String())
 		assert.Contains(t, logs.String(), "[REDACTED]")

@@ -10,16 +10,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
 // query serves body to one QuerySecrets call and returns the page.
-func query(t *testing.T, body []byte, mutate ...func(*zstack.Config)) (*zstack.SecretPage, *logBuffer) {
+func query(t *testing.T, body []byte, mutate ...func(*zstack.Config)) (*zstack.SecretPage, *testlog.Buffer) {
 	t.Helper()
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, secretsURL, respond(200, body))
-	logger, logs := newLogger()
+	logger, logs := testlog.New()
 	c := newSessionClient(t, mt, append([]func(*zstack.Config){func(c *zstack.Config) { c.Logger = logger }}, mutate...)...)
 	page, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
@@ -222,7 +223,7 @@ func TestBrokenBodiesAreInvalidResponses(t *testing.T) {
 				status = 202
 			}
 			mt.RegisterResponder(http.MethodGet, secretsURL, respond(status, fixture(t, tt.body)))
-			logger, logs := newLogger()
+			logger, logs := testlog.New()
 			c := newSessionClient(t, mt, func(c *zstack.Config) { c.Logger = logger })
 			_, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
 			require.Error(t, err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -73,29 +72,6 @@ func newMock(t *testing.T) *httpmock.MockTransport {
 		return httpmock.NewStringResponse(http.StatusTeapot, "no responder"), nil
 	})
 	return mt
-}
-
-// logBuffer is a debug logger's output.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func newLogger() (*slog.Logger, *logBuffer) {
-	b := &logBuffer{}
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
 }
 
 // newSessionClient returns a Client with a static session on mt.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
+
 	"github.com/openmfa/mfa-go/mfa"
 )
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
@@ -46,7 +47,7 @@ func TestAgainstEmulator(t *testing.T) {
 		"account": {AccountName: s.Creds.ZStackAccount, Password: s.Creds.ZStackPassword},
 	} {
 		t.Run(name, func(t *testing.T) {
-			logger, logs := newLogger()
+			logger, logs := testlog.New()
 			cfg.Endpoint, cfg.Logger, cfg.Retry, cfg.PageSize = s.ZStack.URL(), logger, fastRetry, 100
 			c, err := zstack.NewClient(cfg)
 			require.NoError(t, err)

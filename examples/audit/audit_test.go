@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/mfa"
-	"github.com/openmfa/mfa-go/mfa/mfatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 func dev(id string, s mfa.Status, vendor string) mfatest.Device {

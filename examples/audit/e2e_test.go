@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/sim"
 )
 
 // simEnv is the environment of the emulators' config.

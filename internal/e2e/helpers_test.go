@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,14 +13,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/huaweiiam"
-	"github.com/openmfa/mfa-go/internal/sim"
-	"github.com/openmfa/mfa-go/mfa"
-	"github.com/openmfa/mfa-go/rackspace"
-	"github.com/openmfa/mfa-go/zstack"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/openmfa/mfa-go/huaweiiam"
+	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/internal/testlog"
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/rackspace"
+	"github.com/openmfa/mfa-go/zstack"
 )
 
 // fastRetry keeps retried calls short: tiny backoffs, and a Retry-After cap
@@ -171,27 +172,9 @@ func shorten(s string) string {
 
 // ---- log capture ----
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // logs captures every record at debug level in text and in JSON.
 type logs struct {
-	text, json lockedBuffer
+	text, json testlog.Buffer
 }
 
 // Logger returns a debug-level logger that writes to both buffers.

@@ -8,12 +8,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/openmfa/mfa-go/huaweiiam"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 	"github.com/openmfa/mfa-go/zstack"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // entry is one public method of a client that takes a context, with 0, 1

@@ -15,10 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmfa/mfa-go/internal/sim"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // The fault matrix: one test per fault, each run against every client it

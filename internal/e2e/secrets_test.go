@@ -11,13 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/openmfa/mfa-go/huaweiiam"
 	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 	"github.com/openmfa/mfa-go/zstack"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // scan collects secrets and the texts a user may see (errors, log lines,

@@ -479,27 +479,10 @@ func (d *Decoder) enter() bool {
 // *TypeError, and null yields nothing, as encoding/json treats a struct.
 func (d *Decoder) Members() iter.Seq[string] {
 	return func(yield func(string) bool) {
-		switch k := d.expectValue(); k {
-		case Object:
-		case Null:
-			d.pos += 4
-			d.literal("null")
-			return
-		case Invalid:
-			return
-		default:
-			d.typeError(Object, k)
-			return
-		}
-		if !d.enter() {
+		if !d.open(Object, '}') {
 			return
 		}
 		defer func() { d.depth-- }()
-		d.skipSpace()
-		if d.pos < len(d.data) && d.data[d.pos] == '}' {
-			d.pos++
-			return
-		}
 		for d.err == nil {
 			d.skipSpace()
 			if d.pos >= len(d.data) {
@@ -530,25 +513,7 @@ func (d *Decoder) Members() iter.Seq[string] {
 				d.fail("jsonscan: the range over Members stopped early")
 				return
 			}
-			if d.err != nil {
-				return
-			}
-			if d.pos == before {
-				d.Skip()
-			}
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				d.fail("unexpected end of JSON input")
-				return
-			}
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-			case '}':
-				d.pos++
-				return
-			default:
-				d.fail("invalid character " + quoteByte(d.data[d.pos]) + " after object key:value pair")
+			if !d.next(before, '}', "object key:value pair") {
 				return
 			}
 		}
@@ -560,27 +525,10 @@ func (d *Decoder) Members() iter.Seq[string] {
 // *TypeError.
 func (d *Decoder) Elements() iter.Seq[int] {
 	return func(yield func(int) bool) {
-		switch k := d.expectValue(); k {
-		case Array:
-		case Null:
-			d.pos += 4
-			d.literal("null")
-			return
-		case Invalid:
-			return
-		default:
-			d.typeError(Array, k)
-			return
-		}
-		if !d.enter() {
+		if !d.open(Array, ']') {
 			return
 		}
 		defer func() { d.depth-- }()
-		d.skipSpace()
-		if d.pos < len(d.data) && d.data[d.pos] == ']' {
-			d.pos++
-			return
-		}
 		for i := 0; d.err == nil; i++ {
 			d.skipSpace()
 			before := d.pos
@@ -591,29 +539,67 @@ func (d *Decoder) Elements() iter.Seq[int] {
 				d.fail("jsonscan: the range over Elements stopped early")
 				return
 			}
-			if d.err != nil {
-				return
-			}
-			if d.pos == before {
-				d.Skip()
-			}
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				d.fail("unexpected end of JSON input")
-				return
-			}
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-			case ']':
-				d.pos++
-				return
-			default:
-				d.fail("invalid character " + quoteByte(d.data[d.pos]) + " after array element")
+			if !d.next(before, ']', "array element") {
 				return
 			}
 		}
 	}
+}
+
+// open steps into the object or array (want) that comes next, and reports
+// whether it holds anything to range over. When it does, the caller owns
+// one level of depth and gives it back when the range ends; null, an empty
+// container and an error leave nothing to give back.
+func (d *Decoder) open(want Kind, closer byte) bool {
+	switch k := d.expectValue(); k {
+	case want:
+	case Null:
+		d.pos += 4
+		d.literal("null")
+		return false
+	case Invalid:
+		return false
+	default:
+		d.typeError(want, k)
+		return false
+	}
+	if !d.enter() {
+		return false
+	}
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == closer {
+		d.pos++
+		d.depth--
+		return false
+	}
+	return true
+}
+
+// next ends a member or an element: it skips the value when the loop body
+// left it unread (the position has not moved since before), then steps
+// over the comma, or over the closer, and reports whether another follows.
+func (d *Decoder) next(before int, closer byte, what string) bool {
+	if d.err != nil {
+		return false
+	}
+	if d.pos == before {
+		d.Skip()
+	}
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		d.fail("unexpected end of JSON input")
+		return false
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		return true
+	case closer:
+		d.pos++
+		return false
+	}
+	d.fail("invalid character " + quoteByte(d.data[d.pos]) + " after " + what)
+	return false
 }
 
 // End checks that nothing but white space follows the value read, and

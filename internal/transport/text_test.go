@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func TestEscapePath(t *testing.T) {

@@ -20,10 +20,11 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/openmfa/mfa-go/mfa"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
