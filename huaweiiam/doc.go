@@ -105,6 +105,15 @@
 // truncated) still gives an *mfa.APIError with the status and a cleaned
 // snippet of the body.
 //
+// # Memory
+//
+// A list is read in one pass, and its devices' strings point into the
+// response body instead of being copied: 1,000 IAM devices cost about 95
+// allocations a call. A device kept after the others are dropped keeps
+// its whole response body alive (132 KB for 1,000 IAM devices); a caller
+// that keeps a few devices of many large lists can copy the fields it
+// needs with strings.Clone.
+//
 // # Example
 //
 //	c, err := huaweiiam.NewClient(huaweiiam.Config{

@@ -125,6 +125,14 @@
 // mfa.ErrInvalidResponse that names the status and quotes the first bytes
 // of the body.
 //
+// # Memory
+//
+// A JSON list is read in one pass, and its devices' strings point into the
+// response body instead of being copied, so a device kept after the
+// others are dropped keeps its whole response body alive; strings.Clone
+// the fields of the few devices kept from many responses. XML devices are
+// copied out of the body.
+//
 // # Retries
 //
 // GET calls are retried, per Config.Retry, on 413 overLimit, 429, 502, 503
