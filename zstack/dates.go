@@ -97,26 +97,11 @@ func javaDate(s string, loc *time.Location) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	} else {
-		switch {
-		case hour > 12:
-			return time.Time{}, false
-		case strings.HasPrefix(rest, " "):
-			rest = rest[1:]
-		case strings.HasPrefix(rest, "\u202f"):
-			rest = rest[len("\u202f"):]
-		case strings.HasPrefix(rest, "\u00a0"):
-			rest = rest[len("\u00a0"):]
-		default:
+		h, ok := clock24(hour, rest)
+		if !ok {
 			return time.Time{}, false
 		}
-		switch {
-		case rest == "PM" && hour < 12:
-			hour += 12
-		case rest == "AM" && hour == 12:
-			hour = 0
-		case rest != "AM" && rest != "PM":
-			return time.Time{}, false
-		}
+		hour = h
 	}
 	if day < 1 || day > daysIn(month, year) {
 		return time.Time{}, false
@@ -125,6 +110,35 @@ func javaDate(s string, loc *time.Location) (time.Time, bool) {
 		loc = time.UTC
 	}
 	return time.Date(year, month, day, hour, minute, sec, 0, loc).UTC(), true
+}
+
+// clock24 turns the hour of a 12-hour clock into the hour of the day,
+// given what follows the seconds: one space (plain, U+202F or U+00A0) and
+// AM or PM. It takes hour 0 as time.Parse does (0 PM is noon), though Java
+// writes 12.
+func clock24(hour int, rest string) (int, bool) {
+	if hour > 12 {
+		return 0, false
+	}
+	switch {
+	case strings.HasPrefix(rest, " "):
+		rest = rest[1:]
+	case strings.HasPrefix(rest, "\u202f"):
+		rest = rest[len("\u202f"):]
+	case strings.HasPrefix(rest, "\u00a0"):
+		rest = rest[len("\u00a0"):]
+	default:
+		return 0, false
+	}
+	switch {
+	case rest == "PM" && hour < 12:
+		return hour + 12, true
+	case rest == "AM" && hour == 12:
+		return 0, true
+	case rest == "AM" || rest == "PM":
+		return hour, true
+	}
+	return 0, false
 }
 
 // monthOf returns the month Java abbreviates as s, or 0.
