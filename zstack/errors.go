@@ -67,24 +67,24 @@ func kindFor(code string, status int) error {
 
 // decodeError is the transport's DecodeError hook: it reads ZStack's error
 // object (or a bare "success":"false") from a reply that is not a success.
-// A body that is not JSON (the plain-text 400 and 401 of the REST layer,
-// a proxy's HTML) gives nil, so that the transport quotes it.
+// Any other body that may hold TOTP seeds (a page of secrets, whole or
+// cut short) is quoted with their values removed. The rest (the plain-text
+// 400 and 401 of the REST layer, a proxy's HTML) gives nil, so that the
+// transport quotes it.
 func decodeError(r *transport.Response) *mfa.APIError {
 	body := bytes.TrimSpace(r.Body)
-	if len(body) == 0 || body[0] != '{' {
-		return nil
+	if len(body) > 0 && body[0] == '{' {
+		var env envelope
+		if json.Unmarshal(body, &env) == nil {
+			if e := errorFrom(r, env); e != nil {
+				return e
+			}
+		}
 	}
-	var env envelope
-	var e *mfa.APIError
-	if json.Unmarshal(body, &env) == nil {
-		e = errorFrom(r, env)
+	if redacted, ok := redactSecretValues(body); ok {
+		return &mfa.APIError{Message: transport.Snippet(redacted, nil)}
 	}
-	if e == nil && bytes.Contains(body, []byte(`"secret"`)) {
-		// Not an error object, but it may hold TOTP seeds: quote it only
-		// with their values removed.
-		e = &mfa.APIError{Message: transport.Snippet(redactSecretValues(body), nil)}
-	}
-	return e
+	return nil
 }
 
 // envelopeError returns the failure a reply of any status reports, with

@@ -283,3 +283,29 @@ func TestCanceledContext(t *testing.T) {
 		assert.ErrorIs(t, err, context.Canceled)
 	}
 }
+
+// Whatever a body looks like, a key the decoders would read as "secret"
+// has its value removed before the body is quoted in an error.
+func TestSeedsInOddBodiesStayOutOfErrors(t *testing.T) {
+	const seed = "JBSWY3DPEHPK3PXPODDBODY"
+	bodies := map[string]struct {
+		status int
+		body   string
+	}{
+		"an array at 500":            {500, `[{"uuid":"u1","secret":"` + seed + `"}]`},
+		"upper-case key, cut":        {200, `{"inventories":[{"uuid":"u1","SECRET":"` + seed + `"`},
+		"escaped key at 502":         {502, `{"inventories":[{"s\u0065cret":"` + seed + `"}],"x":`},
+		"mixed-case key, wrong type": {200, `{"inventories":[{"SeCrEt":"` + seed + `","createDate":false}]}`},
+	}
+	for name, tt := range bodies {
+		t.Run(name, func(t *testing.T) {
+			mt := newMock(t)
+			mt.RegisterResponder(http.MethodGet, secretsURL, respond(tt.status, []byte(tt.body)))
+			c := newSessionClient(t, mt, func(c *zstack.Config) { c.Retry.MaxAttempts = 1 })
+			_, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), seed)
+			assert.Contains(t, err.Error(), "[REDACTED]", "the body is quoted, the seed replaced")
+		})
+	}
+}

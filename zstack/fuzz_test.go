@@ -167,7 +167,7 @@ func FuzzCondition(f *testing.F) {
 func FuzzRedactSecretValues(f *testing.F) {
 	addFixtures(f, func(b []byte) { f.Add(b) })
 	f.Fuzz(func(t *testing.T, body []byte) {
-		out := redactSecretValues(body)
+		out, _ := redactSecretValues(body)
 		var in, red struct {
 			Inventories []struct {
 				Secret *string `json:"secret"`

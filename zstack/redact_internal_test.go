@@ -21,8 +21,18 @@ func TestRedactSecretValues(t *testing.T) {
 		`[{"secret":"A1"},{"secret":"B2"}]`:                 `[{"secret":"[REDACTED]"},{"secret":"[REDACTED]"}]`,
 		`no secret here`:                                    `no secret here`,
 		`{"secret":null}`:                                   `{"secret":"[REDACTED]"}`,
+		// Keys encoding/json, and so the decoders, read as "secret".
+		`{"SECRET":"S3CR3T"}`:                 `{"SECRET":"[REDACTED]"}`,
+		`{"seCrEt":"0"}`:                      `{"seCrEt":"[REDACTED]"}`,
+		`{"\u0073ecret":"S3CR3T"}`:            `{"\u0073ecret":"[REDACTED]"}`,
+		`{"\u0053\u0045CRET":"S3CR3T","u":1}`: `{"\u0053\u0045CRET":"[REDACTED]","u":1}`,
+		"{\"\u017fecret\":\"S3CR3T\"}":        "{\"\u017fecret\":\"[REDACTED]\"}", // ſ folds to s
+		`{"secrets":"x","secre":"y"}`:         `{"secrets":"x","secre":"y"}`,
+		`{"\u0073ecret\u0073":"x"}`:           `{"\u0073ecret\u0073":"x"}`,
 	}
 	for in, want := range tests {
-		assert.Equal(t, want, string(redactSecretValues([]byte(in))), in)
+		got, redacted := redactSecretValues([]byte(in))
+		assert.Equal(t, want, string(got), in)
+		assert.Equal(t, want != in, redacted, in)
 	}
 }

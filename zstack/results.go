@@ -324,7 +324,7 @@ func isNull(b []byte) bool {
 // value of every "secret" member removed first.
 func (c *Client) invalid(resp *transport.Response, cause error) *mfa.APIError {
 	r := *resp
-	r.Body = redactSecretValues(resp.Body)
+	r.Body, _ = redactSecretValues(resp.Body)
 	e := r.Invalid(cause)
 	if e.Provider == "" {
 		e.Provider = c.name
@@ -349,35 +349,68 @@ func jsonErrorText(err error) string {
 	}
 }
 
-// redactSecretValues returns body with the value of every "secret" member
-// replaced by "[REDACTED]", also where the body is cut short inside it.
-func redactSecretValues(body []byte) []byte {
-	const key = `"secret"`
-	if !bytes.Contains(body, []byte(key)) {
-		return body
-	}
-	out := make([]byte, 0, len(body))
-	rest := body
-	for {
-		i := bytes.Index(rest, []byte(key))
-		if i < 0 {
-			return append(out, rest...)
-		}
-		j := i + len(key)
-		out = append(out, rest[:j]...)
-		k := skipSpace(rest, j)
-		if k >= len(rest) || rest[k] != ':' {
-			rest = rest[j:]
+// redactSecretValues returns body with the value of every member that
+// could be read as a secret replaced by "[REDACTED]", and whether it
+// replaced any. Such a member is a key that reads "secret" as
+// encoding/json and this package's decoders match keys (under Unicode case
+// folding, escaped or not: "SECRET", "s\u0065cret"). The body need not be
+// valid JSON: every quoted string followed by a colon is looked at, even
+// inside what a parser would take for another string, since a body that
+// does not decode is exactly the one to be careful with.
+func redactSecretValues(body []byte) ([]byte, bool) {
+	var out []byte
+	copied := 0
+	for i := 0; i < len(body); i++ {
+		if body[i] != '"' {
 			continue
 		}
-		k = skipSpace(rest, k+1)
-		out = append(out, rest[j:k]...)
-		end := skipValue(rest, k)
-		if end > k {
-			out = append(out, `"[REDACTED]"`...)
+		end, ok := secretKeyAt(body, i)
+		if !ok {
+			continue
 		}
-		rest = rest[end:]
+		k := skipSpace(body, end)
+		if k >= len(body) || body[k] != ':' {
+			continue
+		}
+		k = skipSpace(body, k+1)
+		v := skipValue(body, k)
+		if v == k {
+			continue // cut short after the colon: no value to hide
+		}
+		out = append(out, body[copied:k]...)
+		out = append(out, `"[REDACTED]"`...)
+		copied = v
+		i = v - 1
 	}
+	if out == nil {
+		return body, false
+	}
+	return append(out, body[copied:]...), true
+}
+
+// secretKeyAt reports whether the JSON string that starts at b[i] (a
+// quote) reads "secret" under case folding, and where it ends.
+func secretKeyAt(b []byte, i int) (end int, ok bool) {
+	const longest = len(`"\u0073\u0065\u0063\u0072\u0065\u0074"`) // every letter escaped
+	j := i + 1
+	for j < len(b) && j-i < longest && b[j] != '"' {
+		if b[j] == '\\' {
+			j++
+		}
+		j++
+	}
+	if j >= len(b) || b[j] != '"' {
+		return 0, false
+	}
+	raw := b[i : j+1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return j + 1, bytes.EqualFold(raw[1:len(raw)-1], []byte("secret"))
+	}
+	var key string
+	if json.Unmarshal(raw, &key) != nil {
+		return 0, false
+	}
+	return j + 1, strings.EqualFold(key, "secret")
 }
 
 func skipSpace(b []byte, i int) int {
