@@ -36,7 +36,10 @@ const tokenRenewEarly = 10 * time.Minute
 // keys).
 //
 // Config is safe to print: its String, GoString and Format methods show
-// secrets as [REDACTED], and its secret fields are left out of JSON.
+// secrets as [REDACTED], and its secret fields are left out of JSON. (Like
+// any value, it is printed raw, its methods bypassed, under a verb that fmt
+// reports as wrong for it, such as %p of a Config; go vet flags such a
+// call.)
 type Config struct {
 	// IAMEndpoint is the root URL of the IAM API, such as
 	// "https://iam.myhuaweicloud.com" (see the IAMEndpoint function).
@@ -135,7 +138,7 @@ func (c Config) GoString() string {
 }
 
 // Format prints the Config as String does, or as GoString does for %#v,
-// whatever the verb, so that no verb prints a secret.
+// whatever the verb, so that no verb fmt accepts prints a secret.
 func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }
 
 // fields lists the fields for String and GoString; quote says whether the

@@ -104,8 +104,12 @@ const (
 // Config configures a Client. Endpoint and one kind of credential are
 // required: Token alone, Username with APIKey, or Username with Password.
 //
-// A Config is safe to print: String and GoString show secrets as
-// [REDACTED], and its JSON form leaves them out.
+// A Config prints its secrets as [REDACTED] under %v, %+v, %#v, %s, %q, %x
+// and %X (its String and GoString methods), and its JSON form leaves them
+// out. It cannot have a Format method, since its Format field takes the
+// name, so under any other verb (%d, %t, %p...) fmt prints its fields raw,
+// as it does for any struct; go vet reports every such call as a wrong
+// verb for a Config. A Client is safe under every verb.
 type Config struct {
 	// Endpoint is the Identity service root, such as PublicEndpoint. A
 	// trailing "/v2.0" is accepted and dropped; an http or https scheme and

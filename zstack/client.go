@@ -45,7 +45,9 @@ var ErrClosed = fmt.Errorf("zstack: the client is closed: %w", mfa.ErrBadRequest
 // Give either SessionID, a session the caller already holds, or AccountName
 // and Password, which the Client logs in with. Config is safe to print: its
 // String, GoString, Format and LogValue show secrets as "[REDACTED]", and
-// the secret fields are left out of JSON.
+// the secret fields are left out of JSON. (Like any value, it is printed
+// raw, its methods bypassed, under a verb that fmt reports as wrong for it,
+// such as %p of a Config; go vet flags such a call.)
 type Config struct {
 	// Endpoint is the server root, such as "http://zstack.example.com:8080".
 	// A trailing "/zstack" or "/zstack/v1" (the API base as the ZStack
