@@ -34,25 +34,25 @@ func benchVMFABody(n int, indent bool) []byte {
 // this package's decoder and encoding/json's, on the bodies of
 // internal/bench's Decode1000 (run.sh's decode section runs both).
 func BenchmarkDecodeVirtualMFADevices1000(b *testing.B) {
+	decoders := []struct {
+		name   string
+		decode func(*transport.Response, string) ([]*VirtualMFADevice, error)
+	}{
+		{"jsonscan", decodeVirtualMFADevices},
+		{"encoding-json", referenceVirtualMFADevices},
+	}
 	for _, layout := range []string{"indent", "compact"} {
 		resp := &transport.Response{StatusCode: 200, Body: benchVMFABody(1000, layout == "indent")}
-		b.Run(layout+"/jsonscan", func(b *testing.B) {
-			b.SetBytes(int64(len(resp.Body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := decodeVirtualMFADevices(resp, "p"); err != nil {
-					b.Fatal(err)
+		for _, d := range decoders {
+			b.Run(layout+"/"+d.name, func(b *testing.B) {
+				b.SetBytes(int64(len(resp.Body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := d.decode(resp, "p"); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
-		b.Run(layout+"/encoding-json", func(b *testing.B) {
-			b.SetBytes(int64(len(resp.Body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := referenceVirtualMFADevices(resp, "p"); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+			})
+		}
 	}
 }
