@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/openmfa/mfa-go/internal/benchkit"
 	"github.com/openmfa/mfa-go/rackspace"
 )
 
@@ -60,59 +59,8 @@ func benchXMLBody(n int) []byte {
 	return []byte(b.String())
 }
 
-func benchServer(b *testing.B, contentType string, body []byte) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		_, _ = w.Write(body)
-	}))
-	b.Cleanup(srv.Close)
-	return srv
-}
-
-// benchFloor is a round trip with the body read and thrown away: no client
-// can do less.
-func benchFloor(b *testing.B, url string) {
-	hc := &http.Client{Transport: &http.Transport{}}
-	b.Cleanup(hc.CloseIdleConnections)
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := hc.Get(url)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
-
-// benchStdlib is net/http and the standard decoder (decode), straight.
-func benchStdlib(b *testing.B, url, accept string, n int, decode func(io.Reader) (int, error)) {
-	hc := &http.Client{Transport: &http.Transport{}}
-	b.Cleanup(hc.CloseIdleConnections)
-	b.ReportAllocs()
-	for b.Loop() {
-		req, err := http.NewRequest(http.MethodGet, url, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header.Set("X-Auth-Token", "t")
-		req.Header.Set("Accept", accept)
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		k, err := decode(resp.Body)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || k != n {
-			b.Fatal(err, k)
-		}
-	}
-}
-
-func benchMFAGo(b *testing.B, srv *httptest.Server, format rackspace.Format, n int) {
-	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: "t", Format: format})
+func benchMFAGo(b *testing.B, endpoint string, format rackspace.Format, n int) {
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: "t", Format: format})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -132,33 +80,37 @@ func benchMFAGo(b *testing.B, srv *httptest.Server, format rackspace.Format, n i
 func BenchmarkOTPDevices50(b *testing.B) {
 	const n = 50
 	path := "/v2.0/users/" + benchUser + "/RAX-AUTH/multi-factor/otp-devices"
-	b.Run("JSON", func(b *testing.B) {
-		srv := benchServer(b, "application/json", benchJSONBody(n))
-		b.Run("floor", func(b *testing.B) { benchFloor(b, srv.URL+path) })
-		b.Run("stdlib", func(b *testing.B) {
-			benchStdlib(b, srv.URL+path, "application/json", n, func(r io.Reader) (int, error) {
-				var v struct {
-					Devices []benchDevice `json:"RAX-AUTH:otpDevices"`
-				}
-				err := json.NewDecoder(r).Decode(&v)
-				return len(v.Devices), err
+	formats := []struct {
+		name, mediaType string
+		format          rackspace.Format
+		body            []byte
+		decode          func(io.Reader) (int, error)
+	}{
+		{"JSON", "application/json", rackspace.JSON, benchJSONBody(n), func(r io.Reader) (int, error) {
+			var v struct {
+				Devices []benchDevice `json:"RAX-AUTH:otpDevices"`
+			}
+			err := json.NewDecoder(r).Decode(&v)
+			return len(v.Devices), err
+		}},
+		{"XML", "application/xml", rackspace.XML, benchXMLBody(n), func(r io.Reader) (int, error) {
+			var v struct {
+				XMLName xml.Name      `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 otpDevices"`
+				Devices []benchDevice `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 otpDevice"`
+			}
+			err := xml.NewDecoder(r).Decode(&v)
+			return len(v.Devices), err
+		}},
+	}
+	for _, f := range formats {
+		b.Run(f.name, func(b *testing.B) {
+			srv := benchkit.NewServer(b, http.Header{"Content-Type": {f.mediaType}}, f.body)
+			url := srv.URL + path
+			srv.Run(b, "floor", func(b *testing.B) { benchkit.Floor(b, url) })
+			srv.Run(b, "stdlib", func(b *testing.B) {
+				benchkit.Stdlib(b, url, http.Header{"X-Auth-Token": {"t"}, "Accept": {f.mediaType}}, n, f.decode)
 			})
+			srv.Run(b, "mfa-go", func(b *testing.B) { benchMFAGo(b, srv.URL, f.format, n) })
 		})
-		b.Run("mfa-go", func(b *testing.B) { benchMFAGo(b, srv, rackspace.JSON, n) })
-	})
-	b.Run("XML", func(b *testing.B) {
-		srv := benchServer(b, "application/xml", benchXMLBody(n))
-		b.Run("floor", func(b *testing.B) { benchFloor(b, srv.URL+path) })
-		b.Run("stdlib", func(b *testing.B) {
-			benchStdlib(b, srv.URL+path, "application/xml", n, func(r io.Reader) (int, error) {
-				var v struct {
-					XMLName xml.Name      `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 otpDevices"`
-					Devices []benchDevice `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 otpDevice"`
-				}
-				err := xml.NewDecoder(r).Decode(&v)
-				return len(v.Devices), err
-			})
-		})
-		b.Run("mfa-go", func(b *testing.B) { benchMFAGo(b, srv, rackspace.XML, n) })
-	})
+	}
 }

@@ -164,30 +164,13 @@ func statusOf(verified string) (mfa.Status, string) {
 // parseBool reads an XML Schema boolean ("true", "false", "1", "0"), in
 // any case and with surrounding space.
 func parseBool(s string) (value, ok bool) {
-	// No letter of "true" or "false" is the lower case of anything but
-	// itself and its ASCII capital, so an ASCII comparison is
-	// strings.ToLower's, without its copy.
 	switch s = strings.TrimSpace(s); {
-	case s == "1" || asciiLowerIs(s, "true"):
+	case s == "1" || lowerIs(s, "true"):
 		return true, true
-	case s == "0" || asciiLowerIs(s, "false"):
+	case s == "0" || lowerIs(s, "false"):
 		return false, true
 	}
 	return false, false
-}
-
-// asciiLowerIs reports whether s is lower (ASCII letters in lower case) in
-// any ASCII case.
-func asciiLowerIs(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i]|0x20 != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // UserMFA is the multi-factor authentication settings of a user, read from

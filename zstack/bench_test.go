@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/openmfa/mfa-go/internal/benchkit"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
@@ -58,52 +58,19 @@ type benchSecret struct {
 func BenchmarkSecretsPage1000(b *testing.B) {
 	const n = 1000
 	body := benchPage(n)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		_, _ = w.Write(body)
-	}))
-	b.Cleanup(srv.Close)
+	srv := benchkit.NewServer(b, http.Header{"Content-Type": {"application/json; charset=utf-8"}}, body)
 	url := srv.URL + "/zstack/v1/twofactorauthentication/secrets?limit=1000&start=0"
 
-	b.Run("floor", func(b *testing.B) {
-		hc := &http.Client{Transport: &http.Transport{}}
-		b.Cleanup(hc.CloseIdleConnections)
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := hc.Get(url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	})
-	b.Run("stdlib", func(b *testing.B) {
-		hc := &http.Client{Transport: &http.Transport{}}
-		b.Cleanup(hc.CloseIdleConnections)
-		b.ReportAllocs()
-		for b.Loop() {
-			req, err := http.NewRequest(http.MethodGet, url, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			req.Header.Set("Authorization", "OAuth s")
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
+	srv.Run(b, "floor", func(b *testing.B) { benchkit.Floor(b, url) })
+	srv.Run(b, "stdlib", func(b *testing.B) {
+		benchkit.Stdlib(b, url, http.Header{"Authorization": {"OAuth s"}}, n, func(r io.Reader) (int, error) {
 			var v struct {
 				Inventories []benchSecret `json:"inventories"`
 				Total       int           `json:"total"`
 			}
-			err = json.NewDecoder(resp.Body).Decode(&v)
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if err != nil || len(v.Inventories) != n {
-				b.Fatal(err, len(v.Inventories))
-			}
-		}
+			err := json.NewDecoder(r).Decode(&v)
+			return len(v.Inventories), err
+		})
 	})
 	newClient := func(b *testing.B) *zstack.Client {
 		c, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, SessionID: "s"})
@@ -114,7 +81,7 @@ func BenchmarkSecretsPage1000(b *testing.B) {
 		return c
 	}
 	// mfa-go is the page as one call: QuerySecrets.
-	b.Run("mfa-go", func(b *testing.B) {
+	srv.Run(b, "mfa-go", func(b *testing.B) {
 		c := newClient(b)
 		ctx := context.Background()
 		b.ReportAllocs()
@@ -127,7 +94,7 @@ func BenchmarkSecretsPage1000(b *testing.B) {
 	})
 	// mfa-go-all is the same page through mfa.DeviceLister, as the audit
 	// reads it: AllDevices stops after it, since the total is 1,000.
-	b.Run("mfa-go-all", func(b *testing.B) {
+	srv.Run(b, "mfa-go-all", func(b *testing.B) {
 		c := newClient(b)
 		ctx := context.Background()
 		b.ReportAllocs()

@@ -71,7 +71,7 @@ func javaDate(s string, loc *time.Location) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	i += 2
-	year := fixed(s, i, 4)
+	year := timeparse.Digits(s, i, 4)
 	i += 4
 	if year < 0 {
 		return time.Time{}, false
@@ -86,7 +86,7 @@ func javaDate(s string, loc *time.Location) (time.Time, bool) {
 	if hour < 0 || i+6 > len(s) || s[i] != ':' || s[i+3] != ':' {
 		return time.Time{}, false
 	}
-	minute, sec := fixed(s, i+1, 2), fixed(s, i+4, 2)
+	minute, sec := timeparse.Digits(s, i+1, 2), timeparse.Digits(s, i+4, 2)
 	if minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return time.Time{}, false
 	}
@@ -103,7 +103,7 @@ func javaDate(s string, loc *time.Location) (time.Time, bool) {
 		}
 		hour = h
 	}
-	if day < 1 || day > daysIn(month, year) {
+	if day < 1 || day > timeparse.DaysIn(month, year) {
 		return time.Time{}, false
 	}
 	if loc == nil {
@@ -185,36 +185,7 @@ func upTo2(s string, i int) (int, int) {
 	return int(s[i]-'0')*10 + int(s[i+1]-'0'), i + 2
 }
 
-// fixed reads exactly n digits at s[i], or returns -1.
-func fixed(s string, i, n int) int {
-	if i+n > len(s) {
-		return -1
-	}
-	v := 0
-	for _, c := range []byte(s[i : i+n]) {
-		if !isDigit(c) {
-			return -1
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// daysIn returns the number of days of a month.
-func daysIn(m time.Month, year int) int {
-	switch m {
-	case time.February:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
-}
 
 // date reads a date member of the secret id. A date in no known layout is
 // logged (its field and value; never the seed) and gives the zero time;

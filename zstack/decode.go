@@ -101,7 +101,7 @@ func rowKeyOf(key string) rowKey {
 		return keyLastOpDate
 	}
 	for k, name := range rowKeyNames {
-		if name != "" && strings.EqualFold(key, name) {
+		if name != "" && jsonscan.Match(key, name) {
 			return rowKey(k)
 		}
 	}
@@ -130,14 +130,11 @@ var replyKeyNames = [...]string{
 	replyID:          "id",
 }
 
+// replyKeyOf matches a key as encoding/json matches field names. (No two
+// names differ only in case, so the first match is the only one.)
 func replyKeyOf(key string) replyKey {
 	for k, name := range replyKeyNames {
-		if name != "" && key == name {
-			return replyKey(k)
-		}
-	}
-	for k, name := range replyKeyNames {
-		if name != "" && strings.EqualFold(key, name) {
+		if name != "" && jsonscan.Match(key, name) {
 			return replyKey(k)
 		}
 	}
@@ -370,7 +367,7 @@ func (r *replyReader) status(dst *string) {
 	case jsonscan.Object:
 		name, named, bad := "", false, false
 		for key := range d.Members() {
-			if key != "name" && !strings.EqualFold(key, "name") {
+			if !jsonscan.Match(key, "name") {
 				continue
 			}
 			switch d.Peek() {

@@ -4,11 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"sync/atomic"
 	"testing"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -21,6 +17,7 @@ import (
 
 	"github.com/openmfa/mfa-go/huaweiiam"
 	"github.com/openmfa/mfa-go/internal/bench"
+	"github.com/openmfa/mfa-go/internal/benchkit"
 )
 
 // Credentials given to both clients. The test server checks none of them:
@@ -34,81 +31,43 @@ const (
 	testSK    = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
 )
 
-// testServer serves one body to every request, as the API would, and
-// counts the connections it accepts.
-type testServer struct {
-	*httptest.Server
-	conns atomic.Int64
+// server serves body to every request, as the API would.
+func server(b *testing.B, body []byte) *benchkit.Server {
+	return benchkit.NewServer(b, http.Header{
+		"Content-Type": {"application/json;charset=UTF-8"},
+		"X-Request-Id": {"0b0d1d3e5f6a7b8c9d0e1f2a3b4c5d6e"},
+	}, body)
 }
 
-func server(b *testing.B, body []byte) *testServer {
-	ts := &testServer{}
-	ts.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.Header().Set("X-Request-Id", "0b0d1d3e5f6a7b8c9d0e1f2a3b4c5d6e")
-		_, _ = w.Write(body)
-	}))
-	ts.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			ts.conns.Add(1)
-		}
-	}
-	ts.Start()
-	b.Cleanup(ts.Close)
-	return ts
-}
-
-// run runs f as the sub-benchmark name and reports conns, the connections
-// the server accepted meanwhile: 1 when the client keeps its connection
-// alive.
-func (ts *testServer) run(b *testing.B, name string, f func(b *testing.B)) {
-	b.Run(name, func(b *testing.B) {
-		before := ts.conns.Load()
-		f(b)
-		b.ReportMetric(float64(ts.conns.Load()-before), "conns")
+// stdlib is net/http and encoding/json, straight, into T; count says how
+// many devices a T holds, which must be n.
+func stdlib[T any](b *testing.B, url string, n int, count func(*T) int) {
+	benchkit.Stdlib(b, url, http.Header{"X-Auth-Token": {testToken}}, n, func(r io.Reader) (int, error) {
+		var v T
+		err := json.NewDecoder(r).Decode(&v)
+		return count(&v), err
 	})
 }
 
-// floor is a round trip with the body read and thrown away: no client can
-// do less.
-func floor(b *testing.B, url string) {
-	hc := &http.Client{Transport: &http.Transport{}}
-	b.Cleanup(hc.CloseIdleConnections)
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := hc.Get(url)
-		if err != nil {
-			b.Fatal(err)
+// mfaGo runs read through mfa-go's public API as two sub-benchmarks: with
+// a static X-Auth-Token (mfa-go), and signing with AK/SK as the SDK must
+// (mfa-go-aksk). read returns how many devices it read, which must be n.
+func mfaGo(b *testing.B, srv *benchkit.Server, n int, read func(context.Context, *huaweiiam.Client) (int, error)) {
+	for _, aksk := range []bool{false, true} {
+		name := "mfa-go"
+		if aksk {
+			name = "mfa-go-aksk"
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
-
-// stdlib is net/http and encoding/json, straight; n is the number of
-// devices the body must hold.
-func stdlib[T any](b *testing.B, url string, n int, count func(*T) int) {
-	hc := &http.Client{Transport: &http.Transport{}}
-	b.Cleanup(hc.CloseIdleConnections)
-	b.ReportAllocs()
-	for b.Loop() {
-		req, err := http.NewRequest(http.MethodGet, url, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header.Set("X-Auth-Token", testToken)
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var v T
-		err = json.NewDecoder(resp.Body).Decode(&v)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || count(&v) != n {
-			b.Fatal(err, count(&v))
-		}
+		srv.Run(b, name, func(b *testing.B) {
+			c := mfaClient(b, srv.URL, aksk)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if k, err := read(ctx, c); err != nil || k != n {
+					b.Fatal(err, k)
+				}
+			}
+		})
 	}
 }
 
@@ -166,11 +125,11 @@ func BenchmarkWorkspaceOTP55(b *testing.B) {
 	const n = 55
 	srv := server(b, bench.OTPBody(n))
 	url := srv.URL + "/v2/" + projectID + "/users/" + bench.OTPUserID + "/otp-devices"
-	srv.run(b, "floor", func(b *testing.B) { floor(b, url) })
-	srv.run(b, "stdlib", func(b *testing.B) {
+	srv.Run(b, "floor", func(b *testing.B) { benchkit.Floor(b, url) })
+	srv.Run(b, "stdlib", func(b *testing.B) {
 		stdlib(b, url, n, func(l *bench.OTPList) int { return len(l.OTPDevices) })
 	})
-	srv.run(b, "huawei-sdk", func(b *testing.B) {
+	srv.Run(b, "huawei-sdk", func(b *testing.B) {
 		c := sdkWorkspace(b, srv.URL)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -180,23 +139,10 @@ func BenchmarkWorkspaceOTP55(b *testing.B) {
 			}
 		}
 	})
-	for _, aksk := range []bool{false, true} {
-		name := "mfa-go"
-		if aksk {
-			name = "mfa-go-aksk"
-		}
-		srv.run(b, name, func(b *testing.B) {
-			ws := mfaClient(b, srv.URL, aksk).WorkspaceOTP()
-			ctx := context.Background()
-			b.ReportAllocs()
-			for b.Loop() {
-				devs, err := ws.UserDevices(ctx, bench.OTPUserID)
-				if err != nil || len(devs) != n {
-					b.Fatal(err, len(devs))
-				}
-			}
-		})
-	}
+	mfaGo(b, srv, n, func(ctx context.Context, c *huaweiiam.Client) (int, error) {
+		devs, err := c.WorkspaceOTP().UserDevices(ctx, bench.OTPUserID)
+		return len(devs), err
+	})
 }
 
 // BenchmarkIAMAllDevices1000 reads every virtual MFA device of an account
@@ -206,11 +152,11 @@ func BenchmarkIAMAllDevices1000(b *testing.B) {
 	const n = 1000
 	srv := server(b, bench.VirtualMFABody(n))
 	url := srv.URL + "/v3.0/OS-MFA/virtual-mfa-devices"
-	srv.run(b, "floor", func(b *testing.B) { floor(b, url) })
-	srv.run(b, "stdlib", func(b *testing.B) {
+	srv.Run(b, "floor", func(b *testing.B) { benchkit.Floor(b, url) })
+	srv.Run(b, "stdlib", func(b *testing.B) {
 		stdlib(b, url, n, func(l *bench.VirtualMFAList) int { return len(l.Devices) })
 	})
-	srv.run(b, "huawei-sdk", func(b *testing.B) {
+	srv.Run(b, "huawei-sdk", func(b *testing.B) {
 		c := sdkIAM(b, srv.URL)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -220,27 +166,14 @@ func BenchmarkIAMAllDevices1000(b *testing.B) {
 			}
 		}
 	})
-	for _, aksk := range []bool{false, true} {
-		name := "mfa-go"
-		if aksk {
-			name = "mfa-go-aksk"
-		}
-		srv.run(b, name, func(b *testing.B) {
-			vm := mfaClient(b, srv.URL, aksk).VirtualMFA()
-			ctx := context.Background()
-			b.ReportAllocs()
-			for b.Loop() {
-				k := 0
-				for _, err := range vm.AllDevices(ctx) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					k++
-				}
-				if k != n {
-					b.Fatal(k)
-				}
+	mfaGo(b, srv, n, func(ctx context.Context, c *huaweiiam.Client) (int, error) {
+		k := 0
+		for _, err := range c.VirtualMFA().AllDevices(ctx) {
+			if err != nil {
+				return k, err
 			}
-		})
-	}
+			k++
+		}
+		return k, nil
+	})
 }

@@ -539,3 +539,19 @@ func fmtForms(v any) []string {
 		fmt.Sprintf("%s", v), fmt.Sprintf("%q", v),
 	}
 }
+
+// credVariant is a vendor and one kind of credentials it takes.
+type credVariant struct {
+	k    kind
+	auth creds
+}
+
+// credVariants lists every kind of credentials of every vendor: a static
+// one and a login for each, and AK/SK signing for the two Huawei APIs.
+func credVariants() []credVariant {
+	var variants []credVariant
+	for _, k := range kinds {
+		variants = append(variants, credVariant{k, static}, credVariant{k, login})
+	}
+	return append(variants, credVariant{kIAM, aksk}, credVariant{kWorkspace, aksk})
+}

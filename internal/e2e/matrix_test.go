@@ -590,15 +590,7 @@ func opNamed(t testing.TB, tg *target, name string) op {
 // caller gets what the other host answers (one device, d1).
 func TestFaultRedirectOtherHost(t *testing.T) {
 	noLeaks(t)
-	type variant struct {
-		k    kind
-		auth creds
-	}
-	var variants []variant
-	for _, k := range kinds {
-		variants = append(variants, variant{k, static}, variant{k, login})
-	}
-	variants = append(variants, variant{kIAM, aksk}, variant{kWorkspace, aksk})
+	variants := credVariants()
 	for _, v := range variants {
 		t.Run(v.k.String()+"-"+v.auth.String(), func(t *testing.T) {
 			other := newFake(t, v.k, func(w http.ResponseWriter, r *http.Request) {

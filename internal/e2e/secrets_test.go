@@ -185,15 +185,7 @@ func TestSecretScan(t *testing.T) {
 		return tg
 	}
 
-	type variant struct {
-		k    kind
-		auth creds
-	}
-	var variants []variant
-	for _, k := range kinds {
-		variants = append(variants, variant{k, static}, variant{k, login})
-	}
-	variants = append(variants, variant{kIAM, aksk}, variant{kWorkspace, aksk})
+	variants := credVariants()
 
 	revealed := 0
 	for _, v := range variants {

@@ -36,27 +36,44 @@ func fast(s, layout string, loc *time.Location) (time.Time, bool) {
 		s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(i, n int) int {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v
-	}
-	year, month, day := num(0, 4), num(5, 2), num(8, 2)
-	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	year, month, day := Digits(s, 0, 4), Digits(s, 5, 2), Digits(s, 8, 2)
+	hour, minute, sec := Digits(s, 11, 2), Digits(s, 14, 2), Digits(s, 17, 2)
 	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return time.Time{}, false
 	}
-	if day > daysIn(time.Month(month), year) {
+	if day > DaysIn(time.Month(month), year) {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc).UTC(), true
 }
 
-func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+// Digits reads exactly n decimal digits at s[i], or returns -1: the
+// fixed-width fields of a hand-written reader of one layout.
+func Digits(s string, i, n int) int {
+	if i < 0 || i+n > len(s) {
+		return -1
+	}
+	v := 0
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// DaysIn returns the number of days of a month of the proleptic Gregorian
+// calendar, as time.Parse checks a day against it.
+func DaysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }

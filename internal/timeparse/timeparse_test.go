@@ -62,3 +62,20 @@ func FuzzFastAgreesWithTimeParse(f *testing.F) {
 	f.Add("2024-02-29 23:59:59")
 	f.Fuzz(agreeWithTimeParse)
 }
+
+func TestDaysInAgreesWithTheCalendar(t *testing.T) {
+	for _, year := range []int{0, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999} {
+		for m := time.January; m <= time.December; m++ {
+			want := time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			assert.Equal(t, want, DaysIn(m, year), "%d-%02d", year, m)
+		}
+	}
+}
+
+func TestDigits(t *testing.T) {
+	assert.Equal(t, 2025, Digits("Oct 28, 2025", 8, 4))
+	assert.Equal(t, 7, Digits("07", 0, 2))
+	assert.Equal(t, -1, Digits("2x", 0, 2), "a non-digit")
+	assert.Equal(t, -1, Digits("12", 1, 2), "past the end")
+	assert.Equal(t, -1, Digits("+1", 0, 2), "a sign is not a digit")
+}
