@@ -3,8 +3,10 @@ package jsonscan
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -27,10 +29,12 @@ type inner2 struct {
 	Code string `json:"code"`
 }
 
-// scan reads a shape with a Decoder.
-func scan(data string) (shape, error) {
+// scan reads a shape with a Decoder of data.
+func scan(data string) (shape, error) { return read(NewDecoder(data)) }
+
+// read reads a shape with d.
+func read(d *Decoder) (shape, error) {
 	var s shape
-	d := NewDecoder(data)
 	for key := range d.Members() {
 		switch {
 		case Match(key, "name"):
@@ -66,9 +70,8 @@ func scan(data string) (shape, error) {
 			}
 		case Match(key, "inner"):
 			if d.Peek() == Null {
-				d.Skip()
 				s.Inner = nil
-				continue
+				continue // the range skips the null: Peek must not have moved past the value's start
 			}
 			if s.Inner == nil {
 				s.Inner = &inner2{}
@@ -85,7 +88,10 @@ func scan(data string) (shape, error) {
 	return s, d.End()
 }
 
-// same checks that scan and encoding/json agree on data.
+// same checks that scan and encoding/json agree on data, and that a
+// Decoder reading data in pieces (a byte at a time, seven bytes at a
+// time, with or without its size) agrees with one given all of it, to the
+// error and its offset.
 func same(t *testing.T, data string) {
 	t.Helper()
 	var want shape
@@ -97,6 +103,36 @@ func same(t *testing.T, data string) {
 	if err == nil && !HasDuplicateKeys(data) {
 		assert.Equal(t, want, got, "%q", data)
 	}
+	for name, d := range map[string]*Decoder{
+		"one byte at a time":    NewReader(iotest.OneByteReader(strings.NewReader(data)), 0),
+		"seven bytes at a time": NewReader(&pieces{data: data, n: 7}, len(data)),
+		"with too small a size": NewReader(&pieces{data: data, n: 7}, len(data)/2),
+	} {
+		gotR, errR := read(d)
+		if err == nil && errR == nil {
+			assert.Equal(t, got, gotR, "%q read %s", data, name)
+		} else if err == nil || errR == nil || err.Error() != errR.Error() {
+			t.Fatalf("%q read %s: %v, where read whole: %v", data, name, errR, err)
+		}
+		if err == nil {
+			assert.Equal(t, data, d.Text(), "%q read %s: the whole document", data, name)
+		}
+	}
+}
+
+// pieces reads data n bytes at a time, and returns io.EOF with the last.
+type pieces struct {
+	data string
+	n    int
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	k := copy(b, p.data[:min(p.n, len(p.data))])
+	p.data = p.data[k:]
+	if p.data == "" {
+		return k, io.EOF
+	}
+	return k, nil
 }
 
 var corpus = []string{
@@ -114,6 +150,7 @@ var corpus = []string{
 	`{"skip":[1,-2.5e+10,0.1,-0,1E3,{"a":[true,false,null]}],"name":"after"}`,
 	`{"skip":01}`, `{"skip":-}`, `{"skip":1.}`, `{"skip":1e}`, `{"skip":.5}`, `{"skip":+1}`, `{"skip":1.5e+}`,
 	`{"inner":{"code":"c","deeper":{"a":{"b":[{}]}}}}`, `{"inner":null}`, `{"inner":"x"}`,
+	`{ "inner" :  null , "name" : "a" , "items" : [ { "id" : "1" } , { } ] }`, "{\n  \"inner\":\n    null\n}\n",
 	`{"name":"a"}` + "\u00a0", "\ufeff{}",
 	"{}" + strings.Repeat(" ", 8), "{}" + strings.Repeat(" ", 16), "{}" + strings.Repeat(" ", 17) + "x",
 	"{\"name\":" + strings.Repeat(" ", 8) + "\"" + strings.Repeat("abcdefgh", 3) + "\"" + strings.Repeat(" ", 9) + "}",
@@ -143,6 +180,44 @@ func TestPlainStringsAreNotCopied(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 4.0, "the decoder and its iterators, no string")
 }
+
+func TestReaderSharesItsBuffer(t *testing.T) {
+	data := `{"name":"zhangsan","items":[{"id":"5311a768c22f4d30914fe50ffdfd1ba5"}]}`
+	allocs := testing.AllocsPerRun(100, func() {
+		d := NewReader(&pieces{data: data, n: 16}, len(data))
+		for key := range d.Members() {
+			if key == "name" {
+				d.String()
+			}
+		}
+		_ = d.End()
+	})
+	assert.LessOrEqual(t, allocs, 6.0, "the decoder, its source and buffer and its iterators, no string and no second buffer")
+}
+
+func TestReaderErrors(t *testing.T) {
+	broken := errors.New("connection reset")
+	d := NewReader(io.MultiReader(strings.NewReader(`{"name":"a","items":[{"id"`), iotest.ErrReader(broken)), 0)
+	_, err := read(d)
+	assert.Same(t, broken, err, "the reader's error, as it is, not a syntax error")
+	assert.Equal(t, `{"name":"a","items":[{"id"`, d.Text(), "what was read before it")
+
+	_, err = read(NewReader(iotest.DataErrReader(strings.NewReader(`{"name":"a"}`)), 0))
+	assert.NoError(t, err, "io.EOF with the last bytes")
+
+	_, err = read(NewReader(stuck{}, 0))
+	assert.ErrorIs(t, err, io.ErrNoProgress)
+
+	_, err = read(NewReader(strings.NewReader(`{"name":"a"} x`), 0))
+	var se *SyntaxError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 13, se.Offset)
+}
+
+// stuck is a reader that never returns anything.
+type stuck struct{}
+
+func (stuck) Read([]byte) (int, error) { return 0, nil }
 
 func TestErrors(t *testing.T) {
 	_, err := scan(`{"name":1}`)
