@@ -3,7 +3,6 @@ package jsonscan
 import (
 	"encoding/binary"
 	"fmt"
-	"io"
 	"iter"
 	"math/bits"
 	"strconv"
@@ -38,107 +37,17 @@ func (k Kind) String() string { return kindNames[k] }
 
 // Decoder reads one JSON document. It is not safe for concurrent use.
 type Decoder struct {
-	data  string  // the document, or as much of it as src has given
-	src   *source // nil when data is the whole document
+	data  string
 	pos   int
 	depth int
 	err   error
 }
 
-// source is the reader a Decoder made by NewReader reads its document
-// from, as it goes.
-type source struct {
-	r     io.Reader
-	buf   []byte // the document so far: data is a string over it
-	eof   bool
-	err   error   // from r, reported once the bytes before it are read
-	probe [1]byte // reads on when buf is full, without growing it for EOF
-}
-
 // NewDecoder returns a Decoder for data.
 func NewDecoder(data string) *Decoder { return &Decoder{data: data} }
 
-// NewReader returns a Decoder that reads its document from r as it needs
-// it, so that decoding goes on while the rest of the body is still on its
-// way. size is how long the document is expected to be (a Content-Length),
-// or 0 when unknown. The document is kept in memory as it is read, never
-// moved, so strings read share it as with NewDecoder. An error from r
-// other than io.EOF stops the Decoder: Err returns it as it is.
-func NewReader(r io.Reader, size int) *Decoder {
-	if size <= 0 {
-		size = 4096
-	}
-	return &Decoder{src: &source{r: r, buf: make([]byte, 0, size)}}
-}
-
 // Err returns the first error met, or nil.
 func (d *Decoder) Err() error { return d.err }
-
-// Text returns the document as far as it has been read: all of it for a
-// Decoder made by NewDecoder.
-func (d *Decoder) Text() string { return d.data }
-
-// more reads on from the source, and reports whether it added to data. It
-// returns false at the end of the document, after an error, and for a
-// Decoder made by NewDecoder.
-func (d *Decoder) more() bool {
-	src := d.src
-	if src == nil || src.eof || d.err != nil {
-		return false
-	}
-	// A reader may return nothing and no error; after 100 such reads in a
-	// row it is stuck, as bufio concludes.
-	for range 100 {
-		if src.err != nil {
-			d.err = src.err
-			return false
-		}
-		var n int
-		if len(src.buf) < cap(src.buf) {
-			n, src.err = src.r.Read(src.buf[len(src.buf):cap(src.buf)])
-			src.buf = src.buf[:len(src.buf)+n]
-		} else {
-			// Full: most often the document is complete and this read
-			// meets EOF. When it does not, the buffer grows; strings read
-			// so far keep the old one alive, unchanged.
-			n, src.err = src.r.Read(src.probe[:])
-			if n > 0 {
-				src.buf = append(src.buf, src.probe[0])
-			}
-		}
-		if src.err == io.EOF {
-			src.eof, src.err = true, nil
-		}
-		if n > 0 {
-			d.data = unsafe.String(unsafe.SliceData(src.buf), len(src.buf))
-			return true
-		}
-		if src.eof {
-			return false
-		}
-	}
-	d.err = io.ErrNoProgress
-	return false
-}
-
-// has reports whether the byte at i has been read, reading on when it must.
-func (d *Decoder) has(i int) bool {
-	for i >= len(d.data) {
-		if !d.more() {
-			return false
-		}
-	}
-	return true
-}
-
-// at returns the byte at i, or 0 past the end of the document (0 is never
-// valid where at is used).
-func (d *Decoder) at(i int) byte {
-	if !d.has(i) {
-		return 0
-	}
-	return d.data[i]
-}
 
 // Offset returns how many bytes have been read.
 func (d *Decoder) Offset() int { return d.pos }
@@ -175,28 +84,12 @@ func (d *Decoder) fail(msg string) {
 	}
 }
 
-// skipSpace steps over the white space in data. It stops at the end of
-// data, where a Decoder made by NewReader has more to read: the callers
-// that stop there too call spaceOn. (skipSpace reading on would no longer
-// be inlined, which costs a tenth of the time on an indented list.)
 func (d *Decoder) skipSpace() {
 	s, i := d.data, d.pos
 	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
 		i++
 	}
 	d.pos = i
-}
-
-// spaceOn reads on from the end of data, over white space, and reports
-// whether a byte follows it: false at the end of the document.
-func (d *Decoder) spaceOn() bool {
-	for d.more() {
-		d.skipSpace()
-		if d.pos < len(d.data) {
-			return true
-		}
-	}
-	return false
 }
 
 // load64 reads eight bytes of s at i as a little-endian word, in one load.
@@ -226,7 +119,7 @@ func (d *Decoder) Peek() Kind {
 		return Invalid
 	}
 	d.skipSpace()
-	if d.pos >= len(d.data) && !d.spaceOn() {
+	if d.pos >= len(d.data) {
 		return Invalid
 	}
 	switch c := d.data[d.pos]; {
@@ -329,7 +222,6 @@ func (d *Decoder) Bool() (v, ok bool) {
 
 // literal checks the word just stepped over.
 func (d *Decoder) literal(word string) {
-	d.has(d.pos - 1)
 	start := d.pos - len(word)
 	if d.pos > len(d.data) || d.data[start:d.pos] != word {
 		// Find the first byte that differs, for encoding/json's message.
@@ -351,40 +243,36 @@ func (d *Decoder) readString() string {
 	start := d.pos + 1
 	i := start
 	plain := true
-scan:
-	for {
-		s := d.data
-		for i+8 <= len(s) {
-			if m := special(load64(s, i)); m != 0 {
-				i += bits.TrailingZeros64(m) / 8 // the first byte that is not plain
-				break
-			}
-			i += 8
+	for i+8 <= len(d.data) {
+		if m := special(load64(d.data, i)); m != 0 {
+			i += bits.TrailingZeros64(m) / 8 // the first byte that is not plain
+			break
 		}
-		for ; i < len(s); i++ {
-			c := s[i]
-			if c == '"' {
-				break scan
-			}
-			if c == '\\' {
-				plain = false
-				i++ // the escaped byte is checked by unquote
-				continue
-			}
-			if c < 0x20 {
-				d.pos = i
-				d.fail("invalid character " + quoteByte(c) + " in string literal")
-				return ""
-			}
-			if c >= utf8.RuneSelf {
-				plain = false
-			}
+		i += 8
+	}
+	for ; i < len(d.data); i++ {
+		c := d.data[i]
+		if c == '"' {
+			break
 		}
-		if !d.more() {
-			d.pos = len(d.data)
-			d.fail("unexpected end of JSON input")
+		if c == '\\' {
+			plain = false
+			i++ // the escaped byte is checked by unquote
+			continue
+		}
+		if c < 0x20 {
+			d.pos = i
+			d.fail("invalid character " + quoteByte(c) + " in string literal")
 			return ""
 		}
+		if c >= utf8.RuneSelf {
+			plain = false
+		}
+	}
+	if i >= len(d.data) {
+		d.pos = len(d.data)
+		d.fail("unexpected end of JSON input")
+		return ""
 	}
 	raw := d.data[start:i]
 	d.pos = i + 1
@@ -522,9 +410,6 @@ func (d *Decoder) Skip() {
 // it stands in the document (what a json.RawMessage holds).
 func (d *Decoder) Raw() string {
 	d.skipSpace()
-	if d.pos >= len(d.data) {
-		d.spaceOn()
-	}
 	start := d.pos
 	d.Skip()
 	if d.err != nil {
@@ -535,50 +420,48 @@ func (d *Decoder) Raw() string {
 
 // readNumber steps over a number, checking its grammar.
 func (d *Decoder) readNumber() {
-	i := d.pos
-	if d.at(i) == '-' {
+	s, i := d.data, d.pos
+	if s[i] == '-' {
 		i++
 	}
-	switch c := d.at(i); {
-	case c == '0':
+	switch {
+	case i < len(s) && s[i] == '0':
 		i++
-	case '1' <= c && c <= '9':
-		i = d.digits(i)
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
 	default:
 		d.pos = i
 		d.badNumber("in numeric literal")
 		return
 	}
-	if d.at(i) == '.' {
+	if i < len(s) && s[i] == '.' {
 		i++
-		if c := d.at(i); c < '0' || c > '9' {
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
 			d.pos = i
 			d.badNumber("after decimal point in numeric literal")
 			return
 		}
-		i = d.digits(i)
-	}
-	if c := d.at(i); c == 'e' || c == 'E' {
-		i++
-		if c := d.at(i); c == '+' || c == '-' {
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
 			i++
 		}
-		if c := d.at(i); c < '0' || c > '9' {
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
 			d.pos = i
 			d.badNumber("in exponent of numeric literal")
 			return
 		}
-		i = d.digits(i)
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
 	}
 	d.pos = i
-}
-
-// digits returns where the run of digits at i ends.
-func (d *Decoder) digits(i int) int {
-	for c := d.at(i); '0' <= c && c <= '9'; c = d.at(i) {
-		i++
-	}
-	return i
 }
 
 func (d *Decoder) badNumber(where string) {
@@ -612,7 +495,7 @@ func (d *Decoder) Members() iter.Seq[string] {
 		defer func() { d.depth-- }()
 		for d.err == nil {
 			d.skipSpace()
-			if d.pos >= len(d.data) && !d.spaceOn() {
+			if d.pos >= len(d.data) {
 				d.fail("unexpected end of JSON input")
 				return
 			}
@@ -625,7 +508,7 @@ func (d *Decoder) Members() iter.Seq[string] {
 			if d.err != nil {
 				return
 			}
-			if d.pos >= len(d.data) && !d.spaceOn() {
+			if d.pos >= len(d.data) {
 				d.fail("unexpected end of JSON input")
 				return
 			}
@@ -635,9 +518,6 @@ func (d *Decoder) Members() iter.Seq[string] {
 			}
 			d.pos++
 			d.skipSpace()
-			if d.pos >= len(d.data) {
-				d.spaceOn() // before must be at the value: a Peek in the loop does not move
-			}
 			before := d.pos
 			if !yield(key) {
 				d.fail("jsonscan: the range over Members stopped early")
@@ -660,10 +540,11 @@ func (d *Decoder) Elements() iter.Seq[int] {
 		}
 		defer func() { d.depth-- }()
 		for i := 0; d.err == nil; i++ {
+			d.skipSpace()
+			before := d.pos
 			if d.expectValue() == Invalid {
 				return
 			}
-			before := d.pos
 			if !yield(i) {
 				d.fail("jsonscan: the range over Elements stopped early")
 				return
@@ -696,9 +577,6 @@ func (d *Decoder) open(want Kind, closer byte) bool {
 		return false
 	}
 	d.skipSpace()
-	if d.pos >= len(d.data) {
-		d.spaceOn()
-	}
 	if d.pos < len(d.data) && d.data[d.pos] == closer {
 		d.pos++
 		d.depth--
@@ -718,7 +596,7 @@ func (d *Decoder) next(before int, closer byte, what string) bool {
 		d.Skip()
 	}
 	d.skipSpace()
-	if d.pos >= len(d.data) && !d.spaceOn() {
+	if d.pos >= len(d.data) {
 		d.fail("unexpected end of JSON input")
 		return false
 	}
@@ -739,7 +617,7 @@ func (d *Decoder) next(before int, closer byte, what string) bool {
 func (d *Decoder) End() error {
 	if d.err == nil {
 		d.skipSpace()
-		if d.pos < len(d.data) || d.spaceOn() {
+		if d.pos < len(d.data) {
 			d.fail("invalid character " + quoteByte(d.data[d.pos]) + " after top-level value")
 		}
 	}

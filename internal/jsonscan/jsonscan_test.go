@@ -3,10 +3,8 @@ package jsonscan
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
-	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,12 +27,10 @@ type inner2 struct {
 	Code string `json:"code"`
 }
 
-// scan reads a shape with a Decoder of data.
-func scan(data string) (shape, error) { return read(NewDecoder(data)) }
-
-// read reads a shape with d.
-func read(d *Decoder) (shape, error) {
+// scan reads a shape with a Decoder.
+func scan(data string) (shape, error) {
 	var s shape
+	d := NewDecoder(data)
 	for key := range d.Members() {
 		switch {
 		case Match(key, "name"):
@@ -88,10 +84,7 @@ func read(d *Decoder) (shape, error) {
 	return s, d.End()
 }
 
-// same checks that scan and encoding/json agree on data, and that a
-// Decoder reading data in pieces (a byte at a time, seven bytes at a
-// time, with or without its size) agrees with one given all of it, to the
-// error and its offset.
+// same checks that scan and encoding/json agree on data.
 func same(t *testing.T, data string) {
 	t.Helper()
 	var want shape
@@ -103,36 +96,6 @@ func same(t *testing.T, data string) {
 	if err == nil && !HasDuplicateKeys(data) {
 		assert.Equal(t, want, got, "%q", data)
 	}
-	for name, d := range map[string]*Decoder{
-		"one byte at a time":    NewReader(iotest.OneByteReader(strings.NewReader(data)), 0),
-		"seven bytes at a time": NewReader(&pieces{data: data, n: 7}, len(data)),
-		"with too small a size": NewReader(&pieces{data: data, n: 7}, len(data)/2),
-	} {
-		gotR, errR := read(d)
-		if err == nil && errR == nil {
-			assert.Equal(t, got, gotR, "%q read %s", data, name)
-		} else if err == nil || errR == nil || err.Error() != errR.Error() {
-			t.Fatalf("%q read %s: %v, where read whole: %v", data, name, errR, err)
-		}
-		if err == nil {
-			assert.Equal(t, data, d.Text(), "%q read %s: the whole document", data, name)
-		}
-	}
-}
-
-// pieces reads data n bytes at a time, and returns io.EOF with the last.
-type pieces struct {
-	data string
-	n    int
-}
-
-func (p *pieces) Read(b []byte) (int, error) {
-	k := copy(b, p.data[:min(p.n, len(p.data))])
-	p.data = p.data[k:]
-	if p.data == "" {
-		return k, io.EOF
-	}
-	return k, nil
 }
 
 var corpus = []string{
@@ -167,6 +130,17 @@ func TestAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestStringEnds puts the byte that ends a plain run (an escape, a byte
+// past ASCII, a control byte, the closing quote) at every place of the
+// eight-byte words a string is read by.
+func TestStringEnds(t *testing.T) {
+	for k := range 20 {
+		for _, end := range []string{`\"`, `\u00e9`, "é", "\xff", "\x01", "\x1f", "\x7f", `"`, ``} {
+			same(t, `{"name":"`+strings.Repeat("a", k)+end+`bcdefghij"}`)
+		}
+	}
+}
+
 func TestPlainStringsAreNotCopied(t *testing.T) {
 	data := `{"name":"zhangsan","items":[{"id":"5311a768c22f4d30914fe50ffdfd1ba5"}]}`
 	allocs := testing.AllocsPerRun(100, func() {
@@ -180,44 +154,6 @@ func TestPlainStringsAreNotCopied(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 4.0, "the decoder and its iterators, no string")
 }
-
-func TestReaderSharesItsBuffer(t *testing.T) {
-	data := `{"name":"zhangsan","items":[{"id":"5311a768c22f4d30914fe50ffdfd1ba5"}]}`
-	allocs := testing.AllocsPerRun(100, func() {
-		d := NewReader(&pieces{data: data, n: 16}, len(data))
-		for key := range d.Members() {
-			if key == "name" {
-				d.String()
-			}
-		}
-		_ = d.End()
-	})
-	assert.LessOrEqual(t, allocs, 6.0, "the decoder, its source and buffer and its iterators, no string and no second buffer")
-}
-
-func TestReaderErrors(t *testing.T) {
-	broken := errors.New("connection reset")
-	d := NewReader(io.MultiReader(strings.NewReader(`{"name":"a","items":[{"id"`), iotest.ErrReader(broken)), 0)
-	_, err := read(d)
-	assert.Same(t, broken, err, "the reader's error, as it is, not a syntax error")
-	assert.Equal(t, `{"name":"a","items":[{"id"`, d.Text(), "what was read before it")
-
-	_, err = read(NewReader(iotest.DataErrReader(strings.NewReader(`{"name":"a"}`)), 0))
-	assert.NoError(t, err, "io.EOF with the last bytes")
-
-	_, err = read(NewReader(stuck{}, 0))
-	assert.ErrorIs(t, err, io.ErrNoProgress)
-
-	_, err = read(NewReader(strings.NewReader(`{"name":"a"} x`), 0))
-	var se *SyntaxError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 13, se.Offset)
-}
-
-// stuck is a reader that never returns anything.
-type stuck struct{}
-
-func (stuck) Read([]byte) (int, error) { return 0, nil }
 
 func TestErrors(t *testing.T) {
 	_, err := scan(`{"name":1}`)
