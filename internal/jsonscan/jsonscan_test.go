@@ -179,6 +179,22 @@ func TestErrors(t *testing.T) {
 	assert.False(t, errors.Is(d.End(), nil))
 }
 
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		key, name string
+		want      bool
+	}{
+		{"id", "id", true}, {"ID", "id", true}, {"Id", "id", true}, {"user_id", "USER_ID", true},
+		{"\u212a", "k", true}, {"\u212aey", "KEY", true}, {"\u017ftatus", "status", true}, // Kelvin sign, long s
+		{"ids", "id", false}, {"i", "id", false}, {"", "id", false}, {"id", "", false}, {"", "", true},
+		{"user_id", "user_name", false}, {"create_time", "id", false},
+		{"_a", "\x7fa", false}, {"@a", "`a", false}, {"[", "{", false}, // one bit apart, as the cases of a letter
+		{"\xffid", "id", false}, {"é", "É", true},
+	} {
+		assert.Equal(t, tc.want, Match(tc.key, tc.name), "%q %q", tc.key, tc.name)
+	}
+}
+
 func TestHasDuplicateKeys(t *testing.T) {
 	assert.True(t, HasDuplicateKeys(`{"a":1,"A":2}`))
 	assert.True(t, HasDuplicateKeys(`{"x":[{"a":1,"b":{"c":1,"c":2}}]}`))
