@@ -5,7 +5,8 @@
 #   internal/bench/run.sh huawei size  # some sections
 #   COUNT=5 OUT=/tmp/b internal/bench/run.sh
 #
-# Sections: machine huawei decode rackspace zstack audit stream size profile.
+# Sections: machine huawei decode cost rackspace zstack audit stream size
+# profile.
 # Raw `go test -bench` output goes to $OUT/<section>.txt, the benchstat
 # tables to $OUT/<section>.stat, profiles to $OUT/profile-*. Benchmarks run
 # -count=$COUNT times (10 by default) and benchstat gives medians with 95 %
@@ -63,6 +64,10 @@ section_decode() {
 		tee "$out/decode-jsonv2.txt"
 	benchstat "$out/decode-jsonv2.txt" | tee "$out/decode-jsonv2.stat"
 }
+
+# One IAM call of 1,000 devices taken apart step by step, from the floor to
+# mfa-go (huaweiiam/cost_bench_test.go says what each step adds).
+section_cost() { bench "$root/huaweiiam" cost 'ListCost1000'; }
 
 # Item 2.
 section_rackspace() { bench "$root/rackspace" rackspace 'OTPDevices50'; }
@@ -140,7 +145,7 @@ section_profile() {
 }
 
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(machine huawei decode rackspace zstack audit stream size profile)
+[ ${#sections[@]} -gt 0 ] || sections=(machine huawei decode cost rackspace zstack audit stream size profile)
 for s in "${sections[@]}"; do
 	"section_$s"
 done
