@@ -65,9 +65,9 @@ section_decode() {
 	benchstat "$out/decode-jsonv2.txt" | tee "$out/decode-jsonv2.stat"
 }
 
-# One IAM call of 1,000 devices taken apart step by step, from the floor to
+# One call for each Huawei list taken apart step by step, from the floor to
 # mfa-go (huaweiiam/cost_bench_test.go says what each step adds).
-section_cost() { bench "$root/huaweiiam" cost 'ListCost1000'; }
+section_cost() { bench "$root/huaweiiam" cost 'CallCost'; }
 
 # Item 2.
 section_rackspace() { bench "$root/rackspace" rackspace 'OTPDevices50'; }
