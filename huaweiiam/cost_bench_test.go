@@ -14,14 +14,14 @@ import (
 	"github.com/openmfa/mfa-go/internal/transport"
 )
 
-// BenchmarkCallCost takes one call apart, for the two lists of internal/
-// bench's per-call benchmarks (a Workspace user's 55 OTP devices, 12 KB;
-// an account's 1,000 virtual MFA devices, 132 KB), to show where the time
-// between the floor and mfa-go goes. Each step adds one thing to the one
-// before:
+// BenchmarkCallCost takes one call apart, for the two lists of the
+// per-call benchmarks in internal/bench (a Workspace user's 55 OTP
+// devices, 12 KB; an account's 1,000 virtual MFA devices, 132 KB), to
+// show where the time between the floor and mfa-go goes. Each step adds
+// one thing to the one before:
 //
 //   - floor: the round trip, the body read through an 8 KB buffer and
-//     dropped (benchkit.Floor);
+//     dropped, as benchkit.Floor does;
 //   - body: the body read into a buffer of its own, as the transport does
 //     (the devices' strings will point into it);
 //   - body+busy: then as long a burst of CPU work as decoding the body
