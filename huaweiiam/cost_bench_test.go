@@ -2,8 +2,6 @@ package huaweiiam
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -154,29 +152,6 @@ func decodeTime(b *testing.B, body []byte, decode func(*transport.Response) erro
 		_ = decode(resp)
 	}
 	return time.Since(start) / time.Duration(runs)
-}
-
-// benchOTPBody is a Workspace OTP list of n devices of one user, indented
-// as internal/bench's OTPBody (55 devices make 12 KB): one device in three
-// UNREGISTER, the others REGISTERED.
-func benchOTPBody(n int, user string) []byte {
-	type dev struct {
-		ID         string `json:"id"`
-		UserID     string `json:"user_id"`
-		UserName   string `json:"user_name"`
-		Status     string `json:"status"`
-		CreateTime string `json:"create_time"`
-	}
-	devs := make([]dev, n)
-	for i := range devs {
-		status := "REGISTERED"
-		if i%3 == 0 {
-			status = "UNREGISTER"
-		}
-		devs[i] = dev{fmt.Sprintf("%032x", i*7919+1), user, "zhangsan", status, "2020-04-10 06:45:14"}
-	}
-	b, _ := json.MarshalIndent(map[string]any{"otp_devices": devs}, "", "  ")
-	return b
 }
 
 func numGC() uint32 {

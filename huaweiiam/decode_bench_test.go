@@ -30,6 +30,29 @@ func benchVMFABody(n int, indent bool) []byte {
 	return b
 }
 
+// benchOTPBody is a Workspace OTP list of n devices of one user, indented
+// as internal/bench's OTPBody (55 devices make 12 KB): one device in three
+// UNREGISTER, the others REGISTERED.
+func benchOTPBody(n int, user string) []byte {
+	type dev struct {
+		ID         string `json:"id"`
+		UserID     string `json:"user_id"`
+		UserName   string `json:"user_name"`
+		Status     string `json:"status"`
+		CreateTime string `json:"create_time"`
+	}
+	devs := make([]dev, n)
+	for i := range devs {
+		status := "REGISTERED"
+		if i%3 == 0 {
+			status = "UNREGISTER"
+		}
+		devs[i] = dev{fmt.Sprintf("%032x", i*7919+1), user, "zhangsan", status, "2020-04-10 06:45:14"}
+	}
+	b, _ := json.MarshalIndent(map[string]any{"otp_devices": devs}, "", "  ")
+	return b
+}
+
 // BenchmarkDecodeVirtualMFADevices1000 is decoding alone, 1,000 devices:
 // this package's decoder and encoding/json's, on the bodies of
 // internal/bench's Decode1000 (run.sh's decode section runs both).

@@ -191,10 +191,16 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // logged (its field and value; never the seed) and gives the zero time;
 // the caller keeps its text.
 func (c *Client) date(ctx context.Context, id, field, text string) time.Time {
+	return c.dateWith(ctx, parseDate, id, field, text)
+}
+
+// dateWith is date reading with parse; the differential tests give it
+// time.Parse's reader, so that both log alike.
+func (c *Client) dateWith(ctx context.Context, parse func(string, *time.Location) (time.Time, bool), id, field, text string) time.Time {
 	if strings.TrimSpace(text) == "" {
 		return time.Time{}
 	}
-	t, ok := parseDate(text, c.loc)
+	t, ok := parse(text, c.loc)
 	if !ok {
 		c.tc.Logger().WarnContext(ctx, "unrecognised date: kept as text",
 			"provider", c.name, "secret", id, "field", field, "value", text)

@@ -260,6 +260,25 @@ func hex32(n int) string {
 }
 
 // BenchmarkDecodePage1000 is decoding alone, 1,000 secrets: this
+// TestRowKeyOf holds rowKeyOf's switch of exact names to rowKeyNames, the
+// table its folding pass reads: both give every key its own name.
+func TestRowKeyOf(t *testing.T) {
+	for k, name := range rowKeyNames {
+		if name == "" {
+			continue
+		}
+		if got := rowKeyOf(name); got != rowKey(k) {
+			t.Errorf("rowKeyOf(%q) = %d, want %d", name, got, k)
+		}
+		if got := rowKeyOf(strings.ToUpper(name)); got != rowKey(k) {
+			t.Errorf("rowKeyOf(%q) = %d, want %d", strings.ToUpper(name), got, k)
+		}
+	}
+	if got := rowKeyOf("ordinal"); got != keyOther {
+		t.Errorf("rowKeyOf(%q) = %d, want keyOther", "ordinal", got)
+	}
+}
+
 // package's decoder and encoding/json's.
 func BenchmarkDecodePage1000(b *testing.B) {
 	c, _ := agreeingClient(b, time.FixedZone("CST", 8*3600))

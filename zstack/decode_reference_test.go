@@ -182,21 +182,9 @@ func (c *Client) referenceSecretFrom(ctx context.Context, w *wireSecret) *Secret
 	if w.Secret != nil {
 		s.seed = NewTOTPSecret(*w.Secret)
 	}
-	s.createdAt = c.referenceDate(ctx, s.uuid, "createDate", s.createText)
-	s.lastOpAt = c.referenceDate(ctx, s.uuid, "lastOpDate", s.lastOpText)
+	s.createdAt = c.dateWith(ctx, referenceParseDate, s.uuid, "createDate", s.createText)
+	s.lastOpAt = c.dateWith(ctx, referenceParseDate, s.uuid, "lastOpDate", s.lastOpText)
 	return s
-}
-
-func (c *Client) referenceDate(ctx context.Context, id, field, text string) time.Time {
-	if strings.TrimSpace(text) == "" {
-		return time.Time{}
-	}
-	t, ok := referenceParseDate(text, c.loc)
-	if !ok {
-		c.tc.Logger().WarnContext(ctx, "unrecognised date: kept as text",
-			"provider", c.name, "secret", id, "field", field, "value", text)
-	}
-	return t
 }
 
 // referenceParseDate reads a ZStack date with time.Parse, trying every
