@@ -75,3 +75,46 @@ type DeviceLister interface {
 	// sequence; stopping the range early stops the listing.
 	AllDevices(ctx context.Context) iter.Seq2[Device, error]
 }
+
+// DeviceJSON is the JSON form every device type of this module marshals
+// to, a vendor's own members beside it: snake_case keys, the empty
+// optional members left out, CreatedAt in RFC 3339 UTC and left out when
+// unknown. A vendor device type embeds it in its MarshalJSON.
+type DeviceJSON struct {
+	Provider     string     `json:"provider"`
+	ID           string     `json:"id"`
+	UserID       string     `json:"user_id"`
+	UserName     string     `json:"user_name,omitempty"`
+	Name         string     `json:"name,omitempty"`
+	Status       Status     `json:"status"`
+	VendorStatus string     `json:"vendor_status,omitempty"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
+}
+
+// NewDeviceJSON returns the JSON form of d.
+func NewDeviceJSON(d Device) DeviceJSON {
+	j := DeviceJSON{
+		Provider:     d.Provider(),
+		ID:           d.ID(),
+		UserID:       d.UserID(),
+		UserName:     d.UserName(),
+		Name:         d.Name(),
+		Status:       d.Status(),
+		VendorStatus: d.VendorStatus(),
+	}
+	if t := d.CreatedAt(); !t.IsZero() {
+		t = t.UTC()
+		j.CreatedAt = &t
+	}
+	return j
+}
+
+// AsDevices returns a vendor's typed devices as Devices, in order: the
+// UserDevices of a Provider whose typed call returns []*T.
+func AsDevices[D Device](devices []D) []Device {
+	out := make([]Device, len(devices))
+	for i, d := range devices {
+		out[i] = d
+	}
+	return out
+}

@@ -43,9 +43,10 @@ var (
 // error envelope, or a response the client could not use.
 //
 // It matches exactly one sentinel with errors.Is: Kind when set, else the
-// one StatusFor gives for StatusCode. Unwrap returns Cause, so errors.Unwrap
-// walks a vendor's chain of causes (ZStack); the causes carry no StatusCode
-// and match no sentinel themselves.
+// one StatusFor gives for StatusCode. Unwrap returns Causes, so errors.Is
+// and errors.As reach every sub-error the vendor sent (ZStack's cause and
+// causes, Huawei's details); the causes carry no StatusCode and match no
+// sentinel themselves.
 type APIError struct {
 	// Provider is the Name of the provider that made the call.
 	Provider string
@@ -69,8 +70,9 @@ type APIError struct {
 	// says more than the status (ZStack answers 503 to every failed query).
 	// When nil, StatusFor(StatusCode) decides.
 	Kind error
-	// Cause is the vendor's underlying error, where it sends a chain.
-	Cause error
+	// Causes are the vendor's underlying errors, where it sends them
+	// (ZStack's cause and causes, Huawei's details), in the vendor's order.
+	Causes []error
 }
 
 // Error returns "<provider>: HTTP <status> <code>: <message> (...)".
@@ -106,9 +108,13 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(']')
 	}
-	if e.Cause != nil {
-		b.WriteString(": caused by ")
-		b.WriteString(e.Cause.Error())
+	for i, cause := range e.Causes {
+		if i == 0 {
+			b.WriteString(": caused by ")
+		} else {
+			b.WriteString("; and by ")
+		}
+		b.WriteString(cause.Error())
 	}
 	return b.String()
 }
@@ -122,8 +128,8 @@ func (e *APIError) Is(target error) bool {
 	return kind != nil && target == kind
 }
 
-// Unwrap returns the vendor's underlying cause, or nil.
-func (e *APIError) Unwrap() error { return e.Cause }
+// Unwrap returns the vendor's underlying errors, or nil.
+func (e *APIError) Unwrap() []error { return e.Causes }
 
 // StatusFor returns the sentinel an HTTP status maps to: 400 and other 4xx
 // ErrBadRequest, 401 ErrUnauthorized, 403 ErrForbidden, 404 ErrNotFound,

@@ -72,14 +72,20 @@ func TestAPIErrorThroughWrapping(t *testing.T) {
 	assert.Equal(t, `context: provider "hw" user "u1": hw: HTTP 404 IAM.0004: Could not find user [request id r-1]`, err.Error())
 }
 
-func TestAPIErrorCauseChain(t *testing.T) {
+func TestAPIErrorCauses(t *testing.T) {
 	root := &mfa.APIError{Code: "SYS.1003", Message: "resource not found"}
-	err := &mfa.APIError{Provider: "zs", StatusCode: 503, Code: "SYS.1000", Message: "internal error", Kind: mfa.ErrUnavailable, Cause: root}
+	second := &mfa.APIError{Code: "SYS.1016", Message: "I/O error"}
+	err := &mfa.APIError{Provider: "zs", StatusCode: 503, Code: "SYS.1000", Message: "internal error", Kind: mfa.ErrUnavailable, Causes: []error{root, second}}
 
-	assert.Same(t, root, errors.Unwrap(err))
+	var got *mfa.APIError
+	require.ErrorAs(t, err, &got)
+	assert.Same(t, err, got, "errors.As finds the top error first")
+	for _, cause := range []*mfa.APIError{root, second} {
+		assert.ErrorIs(t, err, cause, "every cause is reachable through Unwrap")
+	}
 	assert.Equal(t, []error{mfa.ErrUnavailable}, matching(err), "a cause must not add a second sentinel")
 	assert.Nil(t, matching(root), "a nested cause has no status and matches nothing")
-	assert.Equal(t, "zs: HTTP 503 SYS.1000: internal error: caused by SYS.1003: resource not found", err.Error())
+	assert.Equal(t, "zs: HTTP 503 SYS.1000: internal error: caused by SYS.1003: resource not found; and by SYS.1016: I/O error", err.Error())
 }
 
 func TestAPIErrorText(t *testing.T) {

@@ -72,12 +72,6 @@ type Renewer interface {
 	Renew(ctx context.Context, refused *http.Request) error
 }
 
-// AuthenticatorFunc makes a function an Authenticator.
-type AuthenticatorFunc func(req *http.Request) error
-
-// Authenticate calls f(req).
-func (f AuthenticatorFunc) Authenticate(req *http.Request) error { return f(req) }
-
 // Request is one API call.
 type Request struct {
 	Method string
@@ -98,6 +92,11 @@ type Request struct {
 	// as the password of a login call. Credential headers set by the
 	// Authenticator are removed without being listed.
 	Secrets []string
+	// Decode, when set, reads a 2xx response; its error is the call's.
+	// An error that matches mfa.ErrUnauthorized (a vendor that reports an
+	// expired session in a success body) renews the credentials once and
+	// sends the call again, as a 401 does.
+	Decode func(*Response) error
 }
 
 // Response is a response read in full, with its status and headers.
@@ -274,9 +273,11 @@ var credentialHeaders = []string{
 type keepIdle struct{ http.RoundTripper }
 
 // Do sends req and returns the response of a 2xx status with its body read
-// in full. Any other outcome is an error: an *mfa.APIError when the server
-// answered, an error matching mfa.ErrUnavailable when it could not be
-// reached, or one matching ctx.Err() when ctx ended the call.
+// in full, once req.Decode, when set, has read it. Any other outcome is an
+// error: an *mfa.APIError when the server answered, an error matching
+// mfa.ErrUnavailable when it could not be reached, or one matching
+// ctx.Err() when ctx ended the call. A refusal of the credentials renews
+// them once where the Authenticator is a Renewer.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%s: %w: nil context", c.provider, mfa.ErrBadRequest)
@@ -287,20 +288,26 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		var failure error
+		switch {
+		case resp.StatusCode < 200 || resp.StatusCode >= 300:
+			failure = c.apiError(resp)
+		case req.Decode != nil:
+			failure = req.Decode(resp)
+		}
+		if failure == nil {
 			return resp, nil
 		}
-		apiErr := c.apiError(resp)
-		if renewer, ok := c.auth.(Renewer); ok && !req.NoAuth && !renewed && errors.Is(apiErr, mfa.ErrUnauthorized) {
-			renewed = true
-			c.log.DebugContext(ctx, "renewing credentials", "provider", c.provider, "status", resp.StatusCode, "code", apiErr.Code)
-			if err := renewer.Renew(ctx, sent); err != nil {
-				c.log.WarnContext(ctx, "credential renewal failed", "provider", c.provider, "error", err)
-				return nil, apiErr
-			}
-			continue
+		renewer, ok := c.auth.(Renewer)
+		if !ok || req.NoAuth || renewed || !errors.Is(failure, mfa.ErrUnauthorized) {
+			return nil, failure
 		}
-		return nil, apiErr
+		renewed = true
+		c.log.DebugContext(ctx, "renewing credentials", "provider", c.provider, "status", resp.StatusCode)
+		if err := renewer.Renew(ctx, sent); err != nil {
+			c.log.WarnContext(ctx, "credential renewal failed", "provider", c.provider, "error", err)
+			return nil, failure
+		}
 	}
 }
 
