@@ -75,7 +75,7 @@ section_zstack() { bench "$root/zstack" zstack 'SecretsPage1000'; }
 
 # Item 3: one audit of 10,000 users per run (each run starts fresh
 # emulators); the metrics are the figures.
-section_audit() { bench "$root/examples/audit" audit 'Audit10k' -benchtime=1x -timeout=30m; }
+section_audit() { bench "$root/examples/mfa-audit" audit 'Audit10k' -benchtime=1x -timeout=30m; }
 
 # Item 4: peak heap of a walk over 10,000 and 100,000 secrets (3 walks a
 # run), and the ratio of the medians; ZStackKeep keeps every device, for
@@ -108,14 +108,14 @@ section_size() {
 	local bin=$out/bin
 	mkdir -p "$bin"
 	echo "== size"
-	(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$bin/audit" ./examples/audit &&
-		go build -trimpath -o "$bin/audit-unstripped" ./examples/audit)
+	(cd "$root" && go build -trimpath -ldflags='-s -w' -o "$bin/mfa-audit" ./examples/mfa-audit &&
+		go build -trimpath -o "$bin/mfa-audit-unstripped" ./examples/mfa-audit)
 	(cd "$here" && go build -trimpath -ldflags='-s -w' -o "$bin/mfaws" ./cmd/mfaws &&
 		go build -trimpath -o "$bin/mfaws-unstripped" ./cmd/mfaws)
 	(cd "$here/cmd/hwsdk" && go build -trimpath -ldflags='-s -w' -o "$bin/hwsdk" . &&
 		go build -trimpath -o "$bin/hwsdk-unstripped" .)
 	{
-		for b in audit mfaws hwsdk; do
+		for b in mfa-audit mfaws hwsdk; do
 			printf "%-6s %10d bytes -s -w, %10d bytes unstripped, %2d modules linked\n" "$b" \
 				"$(wc -c <"$bin/$b")" "$(wc -c <"$bin/$b-unstripped")" \
 				"$(go version -m "$bin/$b" | grep -c '^[[:space:]]dep')"
@@ -123,7 +123,7 @@ section_size() {
 		echo "go list -m all: root module (mfa-go) $(cd "$root" && go list -m all | wc -l) lines," \
 			"cmd/hwsdk module (the Huawei SDK) $(cd "$here/cmd/hwsdk" && go list -m all | wc -l) lines"
 		echo "modules linked into hwsdk: $(go version -m "$bin/hwsdk" | awk '$1 == "dep" {printf "%s ", $2}')"
-		echo "modules linked into audit: $(go version -m "$bin/audit" | awk '$1 == "dep" {printf "%s ", $2}')"
+		echo "modules linked into audit: $(go version -m "$bin/mfa-audit" | awk '$1 == "dep" {printf "%s ", $2}')"
 	} | tee "$out/size.txt"
 }
 

@@ -2,6 +2,7 @@ package mfatest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -25,10 +26,8 @@ type Device struct {
 	CreatedAt    time.Time
 }
 
-// NewDevice returns d as an mfa.Device.
-func NewDevice(d Device) mfa.Device { return device{d} }
-
-// device is the mfa.Device view of a Device.
+// device is the mfa.Device view of a Device. It marshals to JSON and
+// prints as the vendors' devices do.
 type device struct{ d Device }
 
 func (v device) Provider() string     { return v.d.Provider }
@@ -39,6 +38,14 @@ func (v device) Name() string         { return v.d.Name }
 func (v device) Status() mfa.Status   { return v.d.Status }
 func (v device) VendorStatus() string { return v.d.VendorStatus }
 func (v device) CreatedAt() time.Time { return v.d.CreatedAt }
+
+// MarshalJSON returns the device in the JSON form of mfa.DeviceJSON.
+func (v device) MarshalJSON() ([]byte, error) { return json.Marshal(mfa.NewDeviceJSON(v)) }
+
+// String returns a short description of the device.
+func (v device) String() string {
+	return fmt.Sprintf("%s device %q of user %q (%s)", v.d.Provider, v.d.ID, v.d.UserID, v.d.Status)
+}
 
 // APIError returns the *mfa.APIError a real client returns for an HTTP
 // status: for example APIError("fake", 503) matches mfa.ErrUnavailable.

@@ -2,6 +2,8 @@ package mfatest_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -91,4 +93,17 @@ func TestBasicHidesCapabilities(t *testing.T) {
 	assert.False(t, isGetter)
 	assert.False(t, isLister)
 	assert.Equal(t, "fake", b.Name())
+}
+
+func TestDevicesMarshalAndPrintAsVendorDevices(t *testing.T) {
+	created := time.Date(2020, 4, 10, 6, 45, 14, 0, time.UTC)
+	p := mfatest.NewProvider("fake").AddDevices("u1", mfatest.Device{ID: "d1", Status: mfa.StatusActive, VendorStatus: "BOUND", CreatedAt: created})
+	devs, err := p.UserDevices(context.Background(), "u1")
+	require.NoError(t, err)
+	require.Len(t, devs, 1)
+
+	b, err := json.Marshal(devs[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"provider":"fake","id":"d1","user_id":"u1","status":"active","vendor_status":"BOUND","created_at":"2020-04-10T06:45:14Z"}`, string(b))
+	assert.Equal(t, `fake device "d1" of user "u1" (active)`, fmt.Sprint(devs[0]))
 }

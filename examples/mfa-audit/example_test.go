@@ -9,7 +9,7 @@ import (
 )
 
 // Example audits the emulators' sample organisation, the same on every
-// run, as `go run ./examples/audit -strict` does, and prints the summary
+// run, as `go run ./examples/mfa-audit -strict` does, and prints the summary
 // table: each provider's users and devices by status, and its findings.
 // -strict turns the findings into exit status 1.
 func Example() {

@@ -2,7 +2,7 @@
 // reports users without an active device, devices never bound or verified,
 // and vendor statuses this module does not know.
 //
-//	go run ./examples/audit [-config FILE] [-format table|json|csv]
+//	go run ./examples/mfa-audit [-config FILE] [-format table|json|csv]
 //	                        [-concurrency N] [-timeout DURATION] [-strict] [-v]
 //
 // With no -config it starts loopback emulators of the four APIs, seeded

@@ -33,7 +33,7 @@ func main() {
 
 // run is the whole program, with its surroundings passed in for tests.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Getenv) int {
-	flags := flag.NewFlagSet("audit", flag.ContinueOnError)
+	flags := flag.NewFlagSet("mfa-audit", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	configPath := flags.String("config", "", "the config `file` (JSON); none: audit the built-in emulators")
 	format := flags.String("format", FormatTable, "output format: table, json or csv")
