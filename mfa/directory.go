@@ -13,6 +13,10 @@ import (
 // WithConcurrency option is given.
 const DefaultConcurrency = 16
 
+// MaxConcurrency bounds WithConcurrency: more calls in flight than this
+// gain nothing against an HTTP API, and each costs a goroutine.
+const MaxConcurrency = 1024
+
 // errNilContext is the error of a call given a nil context, a programmer
 // error that is reported rather than left to panic.
 var errNilContext = fmt.Errorf("mfa: %w: nil context", ErrBadRequest)
@@ -38,7 +42,9 @@ type options struct {
 }
 
 // WithConcurrency sets how many calls are in flight at once, across all
-// providers. Values below 1 mean DefaultConcurrency.
+// providers. Values below 1 mean DefaultConcurrency, values above
+// MaxConcurrency mean MaxConcurrency, and no call starts more goroutines
+// than it has work for.
 func WithConcurrency(n int) Option {
 	return func(o *options) { o.concurrency = n }
 }
@@ -51,6 +57,7 @@ func collect(opts []Option) options {
 	if o.concurrency < 1 {
 		o.concurrency = DefaultConcurrency
 	}
+	o.concurrency = min(o.concurrency, MaxConcurrency)
 	return o
 }
 
@@ -159,13 +166,6 @@ func (d *Directory) device(ctx context.Context, ref DeviceRef) (Device, error) {
 	return nil, fmt.Errorf("the user has no such device: %w", ErrNotFound)
 }
 
-// batch is what a worker hands to the consumer: devices, then an error.
-type batch struct {
-	device  Device // one device, so a listing need not allocate a slice each
-	devices []Device
-	err     error
-}
-
 // Devices looks up the devices of every user in users, with at most
 // WithConcurrency calls in flight (DefaultConcurrency by default).
 //
@@ -185,14 +185,14 @@ func (d *Directory) Devices(ctx context.Context, users []UserRef, opts ...Option
 			yield(nil, errNilContext)
 			return
 		}
-		calls := make([]func(context.Context) batch, len(users))
+		workers := make([]worker[Device], len(users))
 		for i, u := range users {
-			calls[i] = func(ctx context.Context) batch {
+			workers[i] = func(ctx context.Context, emit func(batch[Device]) bool) bool {
 				devices, err := d.UserDevices(ctx, u.Provider, u.UserID)
-				return batch{devices: devices, err: err}
+				return emit(batch[Device]{items: devices, err: err})
 			}
 		}
-		fanOut(ctx, o.concurrency, calls, yield)
+		stream(ctx, o.concurrency, workers, yield)
 	}
 }
 
@@ -204,57 +204,81 @@ func (d *Directory) Devices(ctx context.Context, users []UserRef, opts ...Option
 // providers' devices still arrive. Stopping early or cancelling ctx stops
 // every listing before the sequence returns.
 func (d *Directory) AllDevices(ctx context.Context, opts ...Option) iter.Seq2[Device, error] {
+	return listEvery(d, ctx, opts, func(p Provider) func(context.Context) iter.Seq2[Device, error] {
+		if l, ok := p.(DeviceLister); ok {
+			return l.AllDevices
+		}
+		return nil
+	})
+}
+
+// Users lists every user of every provider that is a UserLister, the
+// providers concurrently (at most WithConcurrency at once), with the same
+// order, failure and stopping rules as AllDevices.
+func (d *Directory) Users(ctx context.Context, opts ...Option) iter.Seq2[User, error] {
+	return listEvery(d, ctx, opts, func(p Provider) func(context.Context) iter.Seq2[User, error] {
+		if l, ok := p.(UserLister); ok {
+			return l.Users
+		}
+		return nil
+	})
+}
+
+// listEvery runs the listing of each provider that has the one listingOf
+// gives (nil: it has none), and yields what the listings yield.
+func listEvery[T any](d *Directory, ctx context.Context, opts []Option, listingOf func(Provider) func(context.Context) iter.Seq2[T, error]) iter.Seq2[T, error] {
 	o := collect(opts)
-	return func(yield func(Device, error) bool) {
+	return func(yield func(T, error) bool) {
 		if ctx == nil {
-			yield(nil, errNilContext)
+			var zero T
+			yield(zero, errNilContext)
 			return
 		}
-		var listers []func(context.Context, func(batch) bool) bool
+		var workers []worker[T]
 		for _, p := range d.providers {
-			l, ok := p.(DeviceLister)
-			if !ok {
+			listing := listingOf(p)
+			if listing == nil {
 				continue
 			}
 			name := p.Name()
-			listers = append(listers, func(ctx context.Context, emit func(batch) bool) bool {
-				for dev, err := range l.AllDevices(ctx) {
+			workers = append(workers, func(ctx context.Context, emit func(batch[T]) bool) bool {
+				for v, err := range listing(ctx) {
 					if err != nil {
-						return emit(batch{err: &LookupError{Provider: name, Err: err}})
+						return emit(batch[T]{err: &LookupError{Provider: name, Err: err}})
 					}
-					if !emit(batch{device: dev}) {
+					if !emit(batch[T]{item: v, single: true}) {
 						return false
 					}
 				}
 				return true
 			})
 		}
-		stream(ctx, o.concurrency, listers, yield)
+		stream(ctx, o.concurrency, workers, yield)
 	}
 }
 
-// fanOut runs each call with at most limit in flight and yields their
-// results as they complete.
-func fanOut(ctx context.Context, limit int, calls []func(context.Context) batch, yield func(Device, error) bool) {
-	workers := make([]func(context.Context, func(batch) bool) bool, len(calls))
-	for i, call := range calls {
-		workers[i] = func(ctx context.Context, emit func(batch) bool) bool {
-			return emit(call(ctx))
-		}
-	}
-	stream(ctx, limit, workers, yield)
+// batch is what a worker hands to the consumer: one item (a listing's,
+// which need not allocate a slice for each) or items, then an error.
+type batch[T any] struct {
+	item   T
+	single bool
+	items  []T
+	err    error
 }
 
-// stream runs workers with at most limit in flight. Each worker hands
-// batches to emit, which returns false once the consumer has stopped, and
-// returns whether it delivered all it had. The consumer side yields every
-// device and error of each batch in order.
-func stream(parent context.Context, limit int, workers []func(context.Context, func(batch) bool) bool, yield func(Device, error) bool) {
+// worker hands batches to emit, which returns false once the consumer has
+// stopped, and returns whether it delivered all it had.
+type worker[T any] func(ctx context.Context, emit func(batch[T]) bool) bool
+
+// stream runs workers with at most limit in flight, and yields every item
+// and error of each batch in order as the batches arrive.
+func stream[T any](parent context.Context, limit int, workers []worker[T], yield func(T, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
-	results := make(chan batch, limit)
-	emit := func(b batch) bool {
+	limit = max(1, min(limit, len(workers)))
+	results := make(chan batch[T], limit)
+	emit := func(b batch[T]) bool {
 		select {
 		case results <- b:
 			return true
@@ -300,20 +324,22 @@ func stream(parent context.Context, limit int, workers []func(context.Context, f
 	}
 	// results is closed, so every worker has returned.
 	if missed := len(workers) - int(completed.Load()); !stopped && missed > 0 && parent.Err() != nil {
-		yield(nil, fmt.Errorf("mfa: %d of %d lookups cut short: %w", missed, len(workers), context.Cause(parent)))
+		var zero T
+		yield(zero, fmt.Errorf("mfa: %d of %d lookups cut short: %w", missed, len(workers), context.Cause(parent)))
 	}
 }
 
-// yieldBatch yields the devices of b and then its error, and reports
-// whether the consumer wants more.
-func yieldBatch(b batch, yield func(Device, error) bool) bool {
-	if b.device != nil && !yield(b.device, nil) {
+// yieldBatch yields the items of b and then its error, and reports whether
+// the consumer wants more.
+func yieldBatch[T any](b batch[T], yield func(T, error) bool) bool {
+	if b.single && !yield(b.item, nil) {
 		return false
 	}
-	for _, dev := range b.devices {
-		if !yield(dev, nil) {
+	for _, v := range b.items {
+		if !yield(v, nil) {
 			return false
 		}
 	}
-	return b.err == nil || yield(nil, b.err)
+	var zero T
+	return b.err == nil || yield(zero, b.err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"testing"
 	"time"
@@ -169,6 +170,10 @@ func TestDevicesBoundsConcurrency(t *testing.T) {
 		{nil, mfa.DefaultConcurrency},
 		{[]mfa.Option{mfa.WithConcurrency(3)}, 3},
 		{[]mfa.Option{mfa.WithConcurrency(0)}, mfa.DefaultConcurrency},
+		// No more goroutines than there is work for, and no allocation
+		// sized by the option: math.MaxInt once made a channel that size.
+		{[]mfa.Option{mfa.WithConcurrency(math.MaxInt)}, 64},
+		{[]mfa.Option{mfa.WithConcurrency(1_000_000_000)}, 64},
 	} {
 		p := mfatest.NewProvider("p").SetLatency(5 * time.Millisecond)
 		users := make([]mfa.UserRef, 64)
@@ -253,6 +258,37 @@ func TestAllDevicesListsEveryLister(t *testing.T) {
 	assert.Zero(t, notLister.Calls(), "a provider that cannot list is skipped")
 }
 
+func TestUsersListsEveryLister(t *testing.T) {
+	a := mfatest.NewProvider("a").
+		AddUser(mfa.User{ID: "u1", Name: "alice", Enabled: true, LoginMFA: mfa.EnforcementRequired, LoginMFAMethod: "vmfa"}).
+		AddDevices("u2", active("d1"))
+	b := mfatest.NewProvider("b").Fail(mfatest.APIError("b", 403))
+	notLister := mfatest.NewProvider("n").AddDevices("u9")
+	d, err := mfa.NewDirectory(a, b, notLister.Basic())
+	require.NoError(t, err)
+
+	var users []mfa.User
+	var errs []error
+	for u, err := range d.Users(context.Background(), mfa.WithConcurrency(1)) {
+		if err != nil {
+			assert.Zero(t, u, "an error comes with no user")
+			errs = append(errs, err)
+			continue
+		}
+		users = append(users, u)
+	}
+	assert.Equal(t, []mfa.User{
+		{Provider: "a", ID: "u1", Name: "alice", Enabled: true, LoginMFA: mfa.EnforcementRequired, LoginMFAMethod: "vmfa"},
+		{Provider: "a", ID: "u2", Enabled: true, LoginMFA: mfa.EnforcementUnknown},
+	}, users, "a listing keeps its order")
+	require.Len(t, errs, 1, "one provider's failure does not hide another's users")
+	assert.ErrorIs(t, errs[0], mfa.ErrForbidden)
+	var le *mfa.LookupError
+	require.ErrorAs(t, errs[0], &le)
+	assert.Equal(t, "b", le.Provider)
+	assert.Zero(t, notLister.Calls(), "a provider that cannot list users is skipped")
+}
+
 func TestAllDevicesStopsEarly(t *testing.T) {
 	a := mfatest.NewProvider("a")
 	for i := range 500 {
@@ -303,6 +339,9 @@ func TestNilContextIsAnErrorNotAPanic(t *testing.T) {
 		_, errs := drain(t, seq)
 		require.Len(t, errs, 1)
 		assert.ErrorContains(t, errs[0], "nil context")
+	}
+	for _, err := range d.Users(nilCtx) {
+		assert.ErrorContains(t, err, "nil context")
 	}
 	assert.Zero(t, p.Calls())
 	_, err = p.UserDevices(nilCtx, "u1")

@@ -53,15 +53,17 @@ func APIError(provider string, status int) *mfa.APIError {
 	return &mfa.APIError{Provider: provider, StatusCode: status, Message: http.StatusText(status)}
 }
 
-// Provider is a fake mfa.Provider, mfa.DeviceGetter and mfa.DeviceLister.
+// Provider is a fake mfa.Provider, mfa.DeviceGetter, mfa.DeviceLister and
+// mfa.UserLister.
 // Its methods are safe for concurrent use; configure it before handing it
 // out, or at any time.
 type Provider struct {
 	name string
 
 	mu      sync.Mutex
-	users   []string            // in the order first added, for AllDevices
+	users   []string            // in the order first added, for AllDevices and Users
 	devices map[string][]Device // by user id
+	about   map[string]mfa.User // what AddUser said, by user id
 	userErr map[string]error
 	err     error
 	latency time.Duration
@@ -72,7 +74,27 @@ type Provider struct {
 
 // NewProvider returns an empty fake provider called name.
 func NewProvider(name string) *Provider {
-	return &Provider{name: name, devices: map[string][]Device{}, userErr: map[string]error{}}
+	return &Provider{name: name, devices: map[string][]Device{}, about: map[string]mfa.User{}, userErr: map[string]error{}}
+}
+
+// AddUser records what Users says of a user, filling in Provider, and
+// returns p. A user known only from AddDevices is listed as enabled, with
+// mfa.EnforcementUnknown.
+func (p *Provider) AddUser(u mfa.User) *Provider {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	u.Provider = p.name
+	p.addUser(u.ID)
+	p.about[u.ID] = u
+	return p
+}
+
+// addUser records a user's first appearance; p.mu is held.
+func (p *Provider) addUser(userID string) {
+	if _, ok := p.devices[userID]; !ok {
+		p.users = append(p.users, userID)
+		p.devices[userID] = []Device{}
+	}
 }
 
 // AddDevices adds devices to a user, filling in Provider and UserID where
@@ -81,10 +103,7 @@ func NewProvider(name string) *Provider {
 func (p *Provider) AddDevices(userID string, devices ...Device) *Provider {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, ok := p.devices[userID]; !ok {
-		p.users = append(p.users, userID)
-		p.devices[userID] = []Device{}
-	}
+	p.addUser(userID)
 	for _, d := range devices {
 		if d.Provider == "" {
 			d.Provider = p.name
@@ -201,8 +220,39 @@ func (p *Provider) AllDevices(ctx context.Context) iter.Seq2[mfa.Device, error] 
 	}
 }
 
-// Basic returns p seen as a plain mfa.Provider, without the DeviceGetter
-// and DeviceLister capabilities, to test code paths for providers that lack
+// Users yields every user added with AddUser or AddDevices, in the order
+// first added. A Fail error is yielded once; FailUser errors are not.
+func (p *Provider) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		defer p.end()
+		if err := p.begin(ctx, ""); err != nil {
+			yield(mfa.User{}, err)
+			return
+		}
+		p.mu.Lock()
+		users := make([]mfa.User, len(p.users))
+		for i, id := range p.users {
+			u, ok := p.about[id]
+			if !ok {
+				u = mfa.User{Provider: p.name, ID: id, Enabled: true, LoginMFA: mfa.EnforcementUnknown}
+			}
+			users[i] = u
+		}
+		p.mu.Unlock()
+		for _, u := range users {
+			if err := ctx.Err(); err != nil {
+				yield(mfa.User{}, err)
+				return
+			}
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Basic returns p seen as a plain mfa.Provider, without the DeviceGetter,
+// DeviceLister and UserLister capabilities, to test code paths for providers that lack
 // them.
 func (p *Provider) Basic() mfa.Provider { return basic{p} }
 

@@ -18,6 +18,7 @@ var (
 	_ mfa.Provider     = (*mfatest.Provider)(nil)
 	_ mfa.DeviceGetter = (*mfatest.Provider)(nil)
 	_ mfa.DeviceLister = (*mfatest.Provider)(nil)
+	_ mfa.UserLister   = (*mfatest.Provider)(nil)
 )
 
 func TestProviderServesItsDevices(t *testing.T) {
