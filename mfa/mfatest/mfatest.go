@@ -21,6 +21,7 @@ type Device struct {
 	UserID       string
 	UserName     string
 	Name         string
+	Kind         mfa.Kind // "" reads as mfa.KindTOTP
 	Status       mfa.Status
 	VendorStatus string
 	CreatedAt    time.Time
@@ -30,12 +31,20 @@ type Device struct {
 // prints as the vendors' devices do.
 type device struct{ d Device }
 
-func (v device) Provider() string     { return v.d.Provider }
-func (v device) ID() string           { return v.d.ID }
-func (v device) UserID() string       { return v.d.UserID }
-func (v device) UserName() string     { return v.d.UserName }
-func (v device) Name() string         { return v.d.Name }
-func (v device) Status() mfa.Status   { return v.d.Status }
+func (v device) Provider() string   { return v.d.Provider }
+func (v device) ID() string         { return v.d.ID }
+func (v device) UserID() string     { return v.d.UserID }
+func (v device) UserName() string   { return v.d.UserName }
+func (v device) Name() string       { return v.d.Name }
+func (v device) Status() mfa.Status { return v.d.Status }
+
+// Kind returns the Device's Kind, mfa.KindTOTP when it has none.
+func (v device) Kind() mfa.Kind {
+	if v.d.Kind == "" {
+		return mfa.KindTOTP
+	}
+	return v.d.Kind
+}
 func (v device) VendorStatus() string { return v.d.VendorStatus }
 func (v device) CreatedAt() time.Time { return v.d.CreatedAt }
 

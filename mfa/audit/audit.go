@@ -1,0 +1,490 @@
+package audit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// Scope says which users of one provider to audit.
+type Scope struct {
+	// Provider is a provider's Name in the Directory.
+	Provider string
+	// Users are the ids of the users to audit. nil means every user the
+	// provider lists: it must then be an mfa.UserLister.
+	Users []string
+}
+
+// DisabledUsers says what an audit does with a user its vendor reports as
+// disabled, locked or expired.
+type DisabledUsers int
+
+// What an audit can do with disabled users.
+const (
+	// ListDisabled counts and lists disabled users and reads their
+	// devices, but flags nothing about them: they cannot log in.
+	ListDisabled DisabledUsers = iota
+	// AuditDisabled flags disabled users as it does enabled ones (a
+	// disabled account may be enabled again as it is).
+	AuditDisabled
+	// SkipDisabled leaves disabled users out: no call about them, no line
+	// in the report.
+	SkipDisabled
+)
+
+// Options tune Run. The zero value audits with every rule, at
+// mfa.DefaultConcurrency.
+type Options struct {
+	// Concurrency bounds the calls in flight across every provider,
+	// listings included. 0 means mfa.DefaultConcurrency; values above
+	// mfa.MaxConcurrency mean mfa.MaxConcurrency.
+	Concurrency int
+	// Rules are the ids of the rules to apply (see ParseRules); nil means
+	// every rule.
+	Rules []string
+	// Disabled says what to do with disabled users.
+	Disabled DisabledUsers
+	// Progress, when set, hears how many users of a provider are done out
+	// of how many are known so far, as users are done. Calls come one at
+	// a time.
+	Progress func(Progress)
+}
+
+// Progress is how far the audit of one provider has come.
+type Progress struct {
+	Provider string
+	// Done counts the users whose factors are read or whose calls failed.
+	Done int
+	// Total counts the users known so far; it grows while a listing runs.
+	Total int
+}
+
+// Run audits the users that scopes name, with the providers of dir, and
+// returns the report. Every scope's provider must be in dir, and a scope
+// without users must name a provider that can list them; Run checks this,
+// and the rules, before any call.
+//
+// Where a provider can list users (mfa.UserLister), Run lists them to know
+// who is enabled and what login asks for, even for a scope that names its
+// users. Where a scope takes every user and its provider can list every
+// device (mfa.DeviceLister), one listing reads them all; otherwise each
+// user's devices are asked for, the providers' calls interleaved.
+//
+// A failed call never stops the audit: it is an error in the report, and
+// the users it concerns are reported as not audited. When ctx ends, Run
+// returns what was read so far, every user not read reported as not
+// audited with the reason; the error is nil unless the arguments are
+// wrong.
+func Run(ctx context.Context, dir *mfa.Directory, scopes []Scope, opts Options) (*Report, error) {
+	if ctx == nil {
+		return nil, errors.New("audit: nil context")
+	}
+	if dir == nil {
+		return nil, errors.New("audit: nil Directory")
+	}
+	rules := map[string]bool{}
+	for _, id := range opts.Rules {
+		if id == RuleNoActiveDevice {
+			id = RuleNoMFA
+		}
+		if !known(id) {
+			return nil, fmt.Errorf("audit: unknown rule %q (rules: %s)", id, ruleIDs())
+		}
+		rules[id] = true
+	}
+	if len(opts.Rules) == 0 {
+		for _, r := range Rules {
+			rules[r.ID] = true
+		}
+	}
+	concurrency := opts.Concurrency
+	if concurrency < 1 {
+		concurrency = mfa.DefaultConcurrency
+	}
+	r := &runner{ctx: ctx, opts: opts, slots: make(chan struct{}, min(concurrency, mfa.MaxConcurrency))}
+	seen := map[string]bool{}
+	for _, s := range scopes {
+		p, ok := dir.Provider(s.Provider)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("audit: %w %q", mfa.ErrUnknownProvider, s.Provider)
+		case seen[s.Provider]:
+			return nil, fmt.Errorf("audit: provider %q is in two scopes", s.Provider)
+		}
+		if _, lists := p.(mfa.UserLister); s.Users == nil && !lists {
+			return nil, fmt.Errorf("audit: provider %q can neither list its users nor was given any", s.Provider)
+		}
+		seen[s.Provider] = true
+		r.providers = append(r.providers, &providerRun{runner: r, scope: s, p: p, users: map[string]*userState{}})
+	}
+
+	var wg sync.WaitGroup
+	for _, pr := range r.providers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pr.audit()
+		}()
+	}
+	wg.Wait()
+	return r.report(rules), nil
+}
+
+// runner is one Run: the calls of every provider share its slots.
+type runner struct {
+	ctx       context.Context
+	opts      Options
+	slots     chan struct{}
+	providers []*providerRun
+
+	progressMu sync.Mutex
+}
+
+// acquire takes a slot for one call, or reports false when ctx has ended.
+func (r *runner) acquire() bool {
+	select {
+	case r.slots <- struct{}{}:
+		if r.ctx.Err() != nil {
+			<-r.slots
+			return false
+		}
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
+func (r *runner) release() { <-r.slots }
+
+// stopped is why users not read were not: the context's end.
+func (r *runner) stopped() string {
+	if errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
+		return "not read: the time ran out"
+	}
+	return "not read: the audit was interrupted"
+}
+
+// providerRun is the audit of one scope.
+type providerRun struct {
+	*runner
+	scope Scope
+	p     mfa.Provider
+
+	mu          sync.Mutex
+	users       map[string]*userState // nil for a disabled user skipped
+	order       []string              // user ids in scope, in the order first seen
+	errs        []ErrorRow
+	listFailure string // why the users could not be listed, if they could not
+	done        int
+}
+
+// userState is what the audit knows of one user.
+type userState struct {
+	user    mfa.User
+	devices []DeviceRow
+	read    bool   // the devices are all known
+	reason  string // why they are not, if they are not
+}
+
+func (pr *providerRun) name() string { return pr.scope.Provider }
+
+// audit reads the users in scope and their devices.
+func (pr *providerRun) audit() {
+	if !pr.listUsers() {
+		return
+	}
+	if pr.opts.Disabled == SkipDisabled {
+		pr.order = slices.DeleteFunc(pr.order, func(id string) bool {
+			if pr.users[id].user.Enabled {
+				return false
+			}
+			pr.users[id] = nil // skipped: a device listing must not bring it back
+			return true
+		})
+	}
+	pr.progress()
+	if l, ok := pr.p.(mfa.DeviceLister); ok && pr.scope.Users == nil && pr.listDevices(l) {
+		return
+	}
+	pr.lookUp()
+}
+
+// listUsers fills users: the listing where there is one, and the named
+// users. It reports false when the users in scope cannot be known.
+func (pr *providerRun) listUsers() bool {
+	named := map[string]bool{}
+	for _, id := range pr.scope.Users {
+		named[id] = true
+	}
+	if l, ok := pr.p.(mfa.UserLister); ok {
+		if !pr.acquire() {
+			pr.listFailure = pr.stopped()
+			return false
+		}
+		err := func() error {
+			defer pr.release()
+			for u, err := range l.Users(pr.ctx) {
+				if err != nil {
+					return err
+				}
+				if pr.scope.Users == nil || named[u.ID] {
+					pr.add(u)
+				}
+			}
+			return nil
+		}()
+		if err != nil {
+			pr.fail("", "listing users: ", err)
+			if pr.scope.Users == nil {
+				pr.listFailure = "not listed: the user listing failed"
+				if pr.ctx.Err() != nil {
+					pr.listFailure = pr.stopped()
+				}
+				return false
+			}
+		}
+	}
+	for _, id := range pr.scope.Users {
+		// Named, but not in a listing (or the provider cannot list):
+		// what the vendor says of the user is unknown.
+		pr.add(mfa.User{ID: id, Enabled: true})
+	}
+	return true
+}
+
+// add records a user the first time it is seen.
+func (pr *providerRun) add(u mfa.User) *userState {
+	if s, ok := pr.users[u.ID]; ok {
+		return s
+	}
+	if u.LoginMFA == "" {
+		u.LoginMFA = mfa.EnforcementUnknown
+	}
+	u.Provider = pr.name()
+	s := &userState{user: u}
+	pr.users[u.ID] = s
+	pr.order = append(pr.order, u.ID)
+	return s
+}
+
+// listDevices reads every device with one listing; a device whose owner
+// the user listing did not name makes a user of its own, of whom the vendor
+// said nothing else. It reports false
+// when the listing failed, so that the devices are asked for user by user.
+func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
+	if !pr.acquire() {
+		return false
+	}
+	defer pr.release()
+	byUser := map[string][]DeviceRow{}
+	for d, err := range l.AllDevices(pr.ctx) {
+		if err != nil {
+			if pr.ctx.Err() == nil {
+				pr.fail("", "listing devices (each user is asked instead): ", err)
+			}
+			return false
+		}
+		byUser[d.UserID()] = append(byUser[d.UserID()], rowOf(pr.name(), d))
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	for id, rows := range byUser {
+		s, known := pr.users[id]
+		switch {
+		case !known:
+			s = pr.add(mfa.User{ID: id, Name: rows[0].UserName, Enabled: true})
+		case s == nil:
+			continue // a disabled user, skipped
+		}
+		s.devices = rows
+	}
+	for _, id := range pr.order {
+		pr.users[id].read = true
+	}
+	pr.done = len(pr.order)
+	pr.progressLocked()
+	return true
+}
+
+// lookUp asks for the devices of each user not yet read, as slots free up.
+func (pr *providerRun) lookUp() {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, id := range pr.order {
+		s := pr.users[id]
+		if s.read {
+			continue
+		}
+		if !pr.acquire() {
+			pr.mu.Lock()
+			for _, id := range pr.order {
+				if s := pr.users[id]; !s.read && s.reason == "" {
+					s.reason = pr.stopped()
+				}
+			}
+			pr.mu.Unlock()
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			devices, err := pr.p.UserDevices(pr.ctx, id)
+			pr.release()
+			rows := make([]DeviceRow, len(devices))
+			for i, d := range devices {
+				rows[i] = rowOf(pr.name(), d)
+			}
+			pr.mu.Lock()
+			defer pr.mu.Unlock()
+			switch {
+			case err == nil:
+				s.devices, s.read = rows, true
+			case pr.ctx.Err() != nil:
+				s.reason = pr.stopped()
+			default:
+				s.reason = "not read: the call failed"
+				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: id, Message: err.Error()})
+			}
+			pr.done++
+			pr.progressLocked()
+		}()
+	}
+}
+
+// fail records a failed call about the provider as a whole.
+func (pr *providerRun) fail(userID, what string, err error) {
+	if pr.ctx.Err() != nil {
+		return // the run was cut short: not a failure of the vendor's
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: userID, Message: what + err.Error()})
+}
+
+func (pr *providerRun) progress() {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.progressLocked()
+}
+
+// progressLocked tells Options.Progress; pr.mu is held.
+func (pr *providerRun) progressLocked() {
+	if pr.opts.Progress == nil {
+		return
+	}
+	pr.progressMu.Lock()
+	defer pr.progressMu.Unlock()
+	pr.opts.Progress(Progress{Provider: pr.name(), Done: pr.done, Total: len(pr.order)})
+}
+
+// rowOf keeps what the report needs of a device.
+func rowOf(provider string, d mfa.Device) DeviceRow {
+	row := DeviceRow{
+		Provider: provider, UserID: d.UserID(), UserName: d.UserName(), DeviceID: d.ID(), Name: d.Name(),
+		Kind: kindOf(d), Status: d.Status(), VendorStatus: d.VendorStatus(),
+	}
+	if t := d.CreatedAt(); !t.IsZero() {
+		t = t.UTC()
+		row.CreatedAt = &t
+	}
+	return row
+}
+
+// kindOf is the kind of factor a device is; TOTP for a device type that
+// does not say.
+func kindOf(d mfa.Device) mfa.Kind {
+	if k, ok := d.(interface{ Kind() mfa.Kind }); ok && k.Kind() != "" {
+		return k.Kind()
+	}
+	return mfa.KindTOTP
+}
+
+// report applies the rules to what was read.
+func (r *runner) report(rules map[string]bool) *Report {
+	rep := &Report{
+		SchemaVersion: SchemaVersion,
+		Users:         []UserRow{}, Devices: []DeviceRow{}, Findings: []Finding{}, Errors: []ErrorRow{}, NotAudited: []NotAudited{},
+	}
+	for _, pr := range r.providers {
+		sum := ProviderSummary{Provider: pr.name()}
+		if pr.listFailure != "" {
+			rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), Reason: pr.listFailure})
+		}
+		ids := slices.Sorted(slices.Values(pr.order))
+		for _, id := range ids {
+			s := pr.users[id]
+			u := UserRow{
+				Provider: pr.name(), UserID: id, UserName: s.user.Name, Enabled: s.user.Enabled,
+				LoginMFA: s.user.LoginMFA, LoginMFAMethod: s.user.LoginMFAMethod, Devices: len(s.devices),
+			}
+			if u.UserName == "" && len(s.devices) > 0 {
+				u.UserName = s.devices[0].UserName
+			}
+			slices.SortFunc(s.devices, func(a, b DeviceRow) int { return cmp.Compare(a.DeviceID, b.DeviceID) })
+			var found []Finding
+			for i := range s.devices {
+				d := &s.devices[i]
+				if d.UserName == "" {
+					d.UserName = u.UserName
+				}
+				sum.Devices++
+				switch d.Status {
+				case mfa.StatusActive:
+					sum.Active++
+				case mfa.StatusPending:
+					sum.Pending++
+				case mfa.StatusDisabled:
+					sum.Disabled++
+				default:
+					sum.Unknown++
+				}
+				found = append(found, deviceFindings(&u, d)...)
+			}
+			userLevel := userFindings(&u, s.devices)
+			flag := u.Enabled || r.opts.Disabled == AuditDisabled
+			switch {
+			case !flag:
+				sum.UsersDisabled++
+				found = nil
+			case !s.read:
+				sum.UsersNotAudited++
+				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: id, Reason: s.reason})
+				found = nil // what is not known is no finding
+			default:
+				sum.UsersAudited++
+				u.Audited = true
+				found = append(userLevel, found...)
+			}
+			for _, f := range found {
+				if rules[f.Rule] {
+					rep.Findings = append(rep.Findings, f)
+					sum.Findings++
+				}
+			}
+			rep.Users = append(rep.Users, u)
+			rep.Devices = append(rep.Devices, s.devices...)
+			s.devices = nil // the report holds them now
+		}
+		slices.SortFunc(pr.errs, func(a, b ErrorRow) int { return cmp.Compare(a.UserID, b.UserID) })
+		rep.Errors = append(rep.Errors, pr.errs...)
+		sum.Errors = len(pr.errs)
+		sum.UsersListed = len(pr.order)
+		sum.Complete = sum.Errors == 0 && sum.UsersNotAudited == 0 && pr.listFailure == ""
+		rep.Providers = append(rep.Providers, sum)
+
+		rep.Summary.UsersListed += sum.UsersListed
+		rep.Summary.UsersAudited += sum.UsersAudited
+		rep.Summary.UsersNotAudited += sum.UsersNotAudited
+		rep.Summary.UsersDisabled += sum.UsersDisabled
+		rep.Summary.Devices += sum.Devices
+		rep.Summary.Findings += sum.Findings
+		rep.Summary.Errors += sum.Errors
+	}
+	rep.Summary.Providers = len(r.providers)
+	return rep
+}
