@@ -5,27 +5,28 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
+	"time"
 
-	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
-// passwordLogin obtains tokens with POST /v3/auth/tokens. It holds the
-// password; it is reached only through pointers, and prints as redacted.
+// tokenRenewEarly is how long before its expires_at a token from password
+// login is renewed (never sooner than half its lifetime).
+const tokenRenewEarly = 10 * time.Minute
+
+// passwordLogin obtains tokens with POST /v3/auth/tokens. The transport's
+// TokenSource calls login when it has no token, when the token nears its
+// expiry, and once after a refusal.
 type passwordLogin struct {
 	iam        *transport.Client
 	domainName string
 	domainID   string
-	userName   string
-	password   string
+	username   string
+	password   mfa.Secret
 	projectID  string
-}
-
-// Format prints the login without its secrets, whatever the verb.
-func (l *passwordLogin) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "huaweiiam.passwordLogin{"+redact.Mark+"}")
 }
 
 type authRequest struct {
@@ -52,12 +53,6 @@ type nameOrID struct {
 	ID   string `json:"id,omitempty"`
 }
 
-type tokenResponse struct {
-	Token struct {
-		ExpiresAt string `json:"expires_at"`
-	} `json:"token"`
-}
-
 // body returns the login request: the user in its domain (by name, or by
 // id when no name is given), scoped to the project when one is set, else
 // to the domain.
@@ -69,7 +64,7 @@ func (l *passwordLogin) body() ([]byte, error) {
 	if domain.Name == "" {
 		domain.ID = l.domainID
 	}
-	u.Domain, u.Name, u.Password = domain, l.userName, l.password
+	u.Domain, u.Name, u.Password = domain, l.username, l.password.Reveal()
 	if l.projectID != "" {
 		r.Auth.Scope.Project = &nameOrID{ID: l.projectID}
 	} else {
@@ -78,8 +73,7 @@ func (l *passwordLogin) body() ([]byte, error) {
 	return json.Marshal(r)
 }
 
-// login is the transport.LoginFunc of password login: the token is the
-// X-Subject-Token response header, its expiry the body's token.expires_at.
+// login is the transport.LoginFunc of password login.
 func (l *passwordLogin) login(ctx context.Context) (transport.Token, error) {
 	body, err := l.body()
 	if err != nil {
@@ -92,30 +86,74 @@ func (l *passwordLogin) login(ctx context.Context) (transport.Token, error) {
 		Body:        body,
 		ContentType: "application/json;charset=utf8",
 		NoAuth:      true,
-		Secrets:     []string{l.password},
+		Secrets:     []string{l.password.Reveal()},
 	})
 	if err != nil {
 		return transport.Token{}, fmt.Errorf("password login: %w", err)
 	}
-	token := resp.Header.Get("X-Subject-Token")
-	if token == "" {
-		return transport.Token{}, fmt.Errorf("password login: %w", resp.Invalid(errors.New("no X-Subject-Token header")))
-	}
-	if hasControl(token) {
-		return transport.Token{}, fmt.Errorf("password login: %w", resp.Invalid(errors.New("the X-Subject-Token header holds a control character")))
-	}
-	t := transport.Token{Value: token}
-	var tr tokenResponse
-	if json.Unmarshal(resp.Body, &tr) == nil && tr.Token.ExpiresAt != "" {
-		if exp, ok := parseTime(tr.Token.ExpiresAt); ok {
-			t.Expires = exp
-		} else {
-			l.iam.Logger().WarnContext(ctx, "huaweiiam: token expires_at in no known layout; the token is used until refused",
-				"provider", l.iam.Provider(), "field", "expires_at", "value", logValue(tr.Token.ExpiresAt))
-		}
-	} else {
-		l.iam.Logger().WarnContext(ctx, "huaweiiam: the login response gives no token expiry; the token is used until refused",
-			"provider", l.iam.Provider(), "status", resp.StatusCode)
+	t, err := decodeToken(ctx, resp, l.iam.Logger().With("provider", l.iam.Provider()))
+	if err != nil {
+		return transport.Token{}, fmt.Errorf("password login: %w", err)
 	}
 	return t, nil
+}
+
+// decodeToken reads a login response: the token is the X-Subject-Token
+// header, its expiry the body's token.expires_at. An expiry that cannot be
+// read does not fail the login: the token is then used until refused, and
+// a warning says why.
+func decodeToken(ctx context.Context, resp *transport.Response, log *slog.Logger) (transport.Token, error) {
+	t := transport.Token{Value: resp.Header.Get("X-Subject-Token")}
+	switch {
+	case t.Value == "":
+		return transport.Token{}, resp.Invalid(errors.New("no X-Subject-Token header"))
+	case hasControl(t.Value):
+		return transport.Token{}, resp.Invalid(errors.New("the X-Subject-Token header holds a control character"))
+	}
+	var body struct {
+		Token struct {
+			ExpiresAt string `json:"expires_at"`
+		} `json:"token"`
+	}
+	if resp.DecodeJSON(&body) != nil || body.Token.ExpiresAt == "" {
+		log.WarnContext(ctx, "huaweiiam: the login response gives no token expiry; the token is used until refused",
+			"status", resp.StatusCode)
+		return t, nil
+	}
+	var ok bool
+	if t.Expires, ok = parseTime(body.Token.ExpiresAt); !ok {
+		log.WarnContext(ctx, "huaweiiam: token expires_at in no known layout; the token is used until refused",
+			"field", "expires_at", "value", logValue(body.Token.ExpiresAt))
+	}
+	return t, nil
+}
+
+// akskCredentials is an access key and its secret key, shared by the
+// signers of both APIs.
+type akskCredentials struct {
+	accessKey     string
+	secretKey     mfa.Secret
+	securityToken mfa.Secret
+	now           func() time.Time // replaced by tests that need a fixed clock
+}
+
+// signingAuth is the transport.Authenticator of AK/SK signing for one API:
+// it sets the API's scope header (X-Project-Id or X-Domain-Id) and the
+// security token, then signs. It runs before every attempt, so a retry
+// carries a fresh X-Sdk-Date and signature.
+type signingAuth struct {
+	creds  *akskCredentials
+	header string
+	value  string
+}
+
+// Authenticate sets the scope headers and signs req.
+func (a *signingAuth) Authenticate(req *http.Request) error {
+	if a.value != "" {
+		req.Header.Set(a.header, a.value)
+	}
+	if !a.creds.securityToken.IsZero() {
+		req.Header.Set("X-Security-Token", a.creds.securityToken.Reveal())
+	}
+	return sign(req, a.creds.accessKey, a.creds.secretKey.Reveal(), a.creds.now())
 }

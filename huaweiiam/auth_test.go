@@ -27,8 +27,8 @@ func farFutureToken(t testing.TB) []byte {
 
 func passwordConfig(mt *httpmock.MockTransport, logs *testlog.Buffer) Config {
 	cfg := tokenConfig(mt, logs)
-	cfg.Token = ""
-	cfg.DomainName, cfg.UserName, cfg.Password = "example-account", "auditor", passwordSentinel
+	cfg.Token = mfa.Secret{}
+	cfg.DomainName, cfg.Username, cfg.Password = "example-account", "auditor", pw
 	return cfg
 }
 
@@ -284,6 +284,8 @@ func TestPasswordLoginFailures(t *testing.T) {
 	}{
 		{"wrong password", 401, string(fixture(t, "keystone_error_401.json")), mfa.ErrUnauthorized, "Unauthorized", "The username or password is wrong."},
 		{"echoes the password", 400, `{"error":{"code":400,"message":"bad password ` + passwordSentinel + `","title":"Bad Request"}}`, mfa.ErrBadRequest, "Bad Request", "bad password [REDACTED]"},
+		{"echoes it in a detail", 400, `{"code":"IAM.0011","message":"Request body is invalid.","details":[{"code":"IAM.0011","message":"password ` + passwordSentinel + ` is wrong"}]}`,
+			mfa.ErrBadRequest, "IAM.0011", "Request body is invalid."},
 		{"forbidden", 403, string(fixture(t, "iam_error_0002.json")), mfa.ErrForbidden, "IAM.0002", "You are not authorized to perform the requested action."},
 		{"no subject token", 201, string(fixture(t, "iam_token.json")), mfa.ErrInvalidResponse, "", "no X-Subject-Token header"},
 	}
@@ -301,6 +303,9 @@ func TestPasswordLoginFailures(t *testing.T) {
 			assert.Equal(t, tt.status, ae.StatusCode)
 			assert.Equal(t, tt.code, ae.Code)
 			assert.Contains(t, ae.Message, tt.message)
+			if strings.Contains(tt.body, "details") {
+				assert.Contains(t, err.Error(), "caused by IAM.0011: password [REDACTED] is wrong")
+			}
 			assert.Equal(t, 1, mt.GetTotalCallCount(), "no API call without a token; a login is not retried")
 			assertNoSecrets(t, "error", err.Error())
 			assertNoSecrets(t, "log", logs.String())
@@ -372,9 +377,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 				cfg := tokenConfig(mt, logs)
 				switch kind {
 				case "password":
-					cfg.Token, cfg.DomainName, cfg.UserName, cfg.Password = "", "example-account", "auditor", passwordSentinel
+					cfg.Token, cfg.DomainName, cfg.Username, cfg.Password = mfa.Secret{}, "example-account", "auditor", pw
 				case "keys":
-					cfg.Token, cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken = "", accessKey, secretKeySentinel, securityTokenSentinel
+					cfg.Token, cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken = mfa.Secret{}, accessKey, sk, st
 				}
 				c, err := NewClient(cfg)
 				require.NoError(t, err)

@@ -6,12 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
-	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -26,20 +24,13 @@ const (
 	DefaultWorkspaceName = "huawei-workspace"
 )
 
-// tokenRenewEarly is how long before its expires_at a token from password
-// login is renewed (never sooner than half its lifetime).
-const tokenRenewEarly = 10 * time.Minute
-
 // Config configures a Client. Set at least one endpoint and exactly one
-// kind of credentials: Token; or UserName and Password (with DomainName or
+// kind of credentials: Token; or Username and Password (with DomainName or
 // DomainID); or AccessKey and SecretKey (with SecurityToken for temporary
 // keys).
 //
-// Config is safe to print: its String, GoString and Format methods show
-// secrets as [REDACTED], and its secret fields are left out of JSON. (Like
-// any value, it is printed raw, its methods bypassed, under a verb that fmt
-// reports as wrong for it, such as %p of a Config; go vet flags such a
-// call.)
+// Credentials are mfa.Secret values: a Config prints them as [REDACTED]
+// under every fmt verb, in JSON and in log records.
 type Config struct {
 	// IAMEndpoint is the root URL of the IAM API, such as
 	// "https://iam.myhuaweicloud.com" (see the IAMEndpoint function).
@@ -61,26 +52,31 @@ type Config struct {
 
 	// Token is a static X-Auth-Token, used as is on both APIs. A refused
 	// token is an error matching mfa.ErrUnauthorized.
-	Token string `json:"-"`
+	Token mfa.Secret
 
 	// DomainName is the account (domain) name of the user of password
 	// login.
 	DomainName string
-	// UserName is the IAM user of password login: POST /v3/auth/tokens on
+	// Username is the IAM user of password login: POST /v3/auth/tokens on
 	// IAMEndpoint. The token is renewed before it expires and once when a
 	// call is refused as unauthorized.
+	Username string
+	// UserName is the former name of Username.
+	//
+	// Deprecated: use Username.
 	UserName string
-	// Password is the password of UserName.
-	Password string `json:"-"`
+	// Password is the password of Username.
+	Password mfa.Secret
 
 	// AccessKey is the access key id of AK/SK signing (SDK-HMAC-SHA256):
-	// every request is signed.
+	// every request is signed. It is sent in clear in the Authorization
+	// header, and is no secret.
 	AccessKey string
 	// SecretKey is the secret key of AccessKey. It never leaves the
 	// process: only signatures made with it are sent.
-	SecretKey string `json:"-"`
+	SecretKey mfa.Secret
 	// SecurityToken goes with a temporary AccessKey and SecretKey.
-	SecurityToken string `json:"-"`
+	SecurityToken mfa.Secret
 
 	// IAMName is the Name of the VirtualMFA provider; "" means
 	// DefaultIAMName.
@@ -99,75 +95,6 @@ type Config struct {
 	// MaxResponseBytes caps every response body; 0 means the transport's
 	// default (8 MiB).
 	MaxResponseBytes int64
-}
-
-// String returns the Config with its secrets shown as [REDACTED].
-func (c Config) String() string {
-	var b strings.Builder
-	b.WriteString("huaweiiam.Config{")
-	c.fields(func(name, value string, _ bool) {
-		if b.Len() > len("huaweiiam.Config{") {
-			b.WriteString(", ")
-		}
-		b.WriteString(name)
-		b.WriteString(": ")
-		b.WriteString(value)
-	})
-	b.WriteString("}")
-	return b.String()
-}
-
-// GoString returns the Config as Go syntax, with its secrets shown as
-// "[REDACTED]".
-func (c Config) GoString() string {
-	var b strings.Builder
-	b.WriteString("huaweiiam.Config{")
-	c.fields(func(name, value string, quote bool) {
-		if b.Len() > len("huaweiiam.Config{") {
-			b.WriteString(", ")
-		}
-		b.WriteString(name)
-		b.WriteString(":")
-		if quote {
-			value = strconv.Quote(value)
-		}
-		b.WriteString(value)
-	})
-	b.WriteString("}")
-	return b.String()
-}
-
-// Format prints the Config as String does, or as GoString does for %#v,
-// whatever the verb, so that no verb fmt accepts prints a secret.
-func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }
-
-// fields lists the fields for String and GoString; quote says whether the
-// value is a string in Go syntax.
-func (c Config) fields(emit func(name, value string, quote bool)) {
-	emit("IAMEndpoint", c.IAMEndpoint, true)
-	emit("WorkspaceEndpoint", c.WorkspaceEndpoint, true)
-	emit("ProjectID", c.ProjectID, true)
-	emit("DomainID", c.DomainID, true)
-	emit("Token", redact.IfSet(c.Token), true)
-	emit("DomainName", c.DomainName, true)
-	emit("UserName", c.UserName, true)
-	emit("Password", redact.IfSet(c.Password), true)
-	emit("AccessKey", c.AccessKey, true)
-	emit("SecretKey", redact.IfSet(c.SecretKey), true)
-	emit("SecurityToken", redact.IfSet(c.SecurityToken), true)
-	emit("IAMName", c.IAMName, true)
-	emit("WorkspaceName", c.WorkspaceName, true)
-	emit("HTTPClient", setOrNil(c.HTTPClient != nil), false)
-	emit("Logger", setOrNil(c.Logger != nil), false)
-	emit("Retry", fmt.Sprintf("%#v", c.Retry), false)
-	emit("MaxResponseBytes", strconv.FormatInt(c.MaxResponseBytes, 10), false)
-}
-
-func setOrNil(set bool) string {
-	if set {
-		return "(set)"
-	}
-	return "nil"
 }
 
 // IAMEndpoint returns the standard IAM endpoint of a region:
@@ -198,6 +125,9 @@ func WorkspaceEndpoint(region string) string {
 // Client is a Huawei Cloud client for the IAM and Workspace APIs, sharing
 // one set of credentials. Its two providers are VirtualMFA (IAM users) and
 // WorkspaceOTP (Workspace desktop users). It is safe for concurrent use.
+//
+// Every field is a pointer, so that fmt, which prints unexported fields by
+// reflection, shows the credentials behind them as addresses.
 type Client struct {
 	iam          *transport.Client // nil without Config.IAMEndpoint
 	workspace    *transport.Client // nil without Config.WorkspaceEndpoint
@@ -217,8 +147,9 @@ const (
 // error naming the field at fault: no endpoint, an endpoint that is not an
 // http or https URL with a host (or that carries a user name, a query or a
 // fragment), WorkspaceEndpoint without ProjectID, no credentials or more
-// than one kind, incomplete credentials, or password login without
-// IAMEndpoint. Errors never quote a secret.
+// than one kind, incomplete credentials, password login without
+// IAMEndpoint, or Username and the deprecated UserName both set and
+// different. Errors never quote a secret.
 func NewClient(cfg Config) (*Client, error) {
 	iamURL, err := parseEndpoint("IAMEndpoint", cfg.IAMEndpoint)
 	if err != nil {
@@ -240,6 +171,11 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if hasControl(cfg.DomainID) {
 		return nil, errors.New("huaweiiam: Config.DomainID holds a control character")
+	}
+	if cfg.Username == "" {
+		cfg.Username = cfg.UserName
+	} else if cfg.UserName != "" && cfg.UserName != cfg.Username {
+		return nil, errors.New("huaweiiam: Config.Username and Config.UserName differ: set Username only (UserName is its deprecated name)")
 	}
 	kind, err := credentialKind(cfg, iamURL != nil)
 	if err != nil {
@@ -264,13 +200,13 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{}
 	switch kind {
 	case credToken:
-		auth := &transport.StaticAuth{Header: "X-Auth-Token", Value: cfg.Token}
+		auth := &transport.StaticAuth{Header: "X-Auth-Token", Value: cfg.Token.Reveal()}
 		iamAuth, wsAuth = auth, auth
 	case credPassword:
 		login = &passwordLogin{
 			domainName: cfg.DomainName,
 			domainID:   cfg.DomainID,
-			userName:   cfg.UserName,
+			username:   cfg.Username,
 			password:   cfg.Password,
 			projectID:  cfg.ProjectID,
 		}
@@ -316,17 +252,6 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// String describes the Client: the names of its providers, no credential.
-// String and Format have value receivers, so that a Client printed by
-// value is covered too.
-func (c Client) String() string {
-	return fmt.Sprintf("huaweiiam.Client{IAM: %s, Workspace: %s}", c.virtualMFA, c.workspaceOTP)
-}
-
-// Format prints the Client as String does, whatever the verb, so that no
-// verb reaches the credentials it holds.
-func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.String()) }
-
 // VirtualMFA returns the provider of IAM virtual MFA devices. Its user ids
 // are IAM user ids.
 func (c *Client) VirtualMFA() *VirtualMFAService { return c.virtualMFA }
@@ -334,6 +259,20 @@ func (c *Client) VirtualMFA() *VirtualMFAService { return c.virtualMFA }
 // WorkspaceOTP returns the provider of Workspace OTP devices. Its user ids
 // are Workspace desktop user ids, not IAM user ids.
 func (c *Client) WorkspaceOTP() *WorkspaceOTPService { return c.workspaceOTP }
+
+// Close closes the idle keep-alive connections of both APIs and returns
+// nil. There is no session to end (a token from password login simply
+// expires), so the Client stays usable: a later call opens a connection
+// again. Call it when done with a Client whose HTTPClient is shared, or
+// to release connections promptly.
+func (c *Client) Close() error {
+	for _, tc := range []*transport.Client{c.iam, c.workspace} {
+		if tc != nil {
+			tc.CloseIdleConnections()
+		}
+	}
+	return nil
+}
 
 // parseEndpoint checks an endpoint of the Config; "" is nil, no error.
 func parseEndpoint(field, raw string) (*url.URL, error) {
@@ -355,36 +294,36 @@ func exampleEndpoint(field string) string {
 func credentialKind(cfg Config, haveIAM bool) (int, error) {
 	var kinds []string
 	kind := 0
-	if cfg.Token != "" {
+	if !cfg.Token.IsZero() {
 		kinds = append(kinds, "Token")
 		kind = credToken
 	}
-	if cfg.UserName != "" || cfg.Password != "" {
-		kinds = append(kinds, "UserName/Password")
+	if cfg.Username != "" || !cfg.Password.IsZero() {
+		kinds = append(kinds, "Username/Password")
 		kind = credPassword
 	}
-	if cfg.AccessKey != "" || cfg.SecretKey != "" || cfg.SecurityToken != "" {
+	if cfg.AccessKey != "" || !cfg.SecretKey.IsZero() || !cfg.SecurityToken.IsZero() {
 		kinds = append(kinds, "AccessKey/SecretKey")
 		kind = credAKSK
 	}
 	switch len(kinds) {
 	case 0:
-		return 0, errors.New("huaweiiam: no credentials: set Config.Token, Config.UserName and Config.Password, or Config.AccessKey and Config.SecretKey")
+		return 0, errors.New("huaweiiam: no credentials: set Config.Token, Config.Username and Config.Password, or Config.AccessKey and Config.SecretKey")
 	case 1:
 	default:
 		return 0, fmt.Errorf("huaweiiam: more than one kind of credentials (%s): set exactly one", strings.Join(kinds, ", "))
 	}
 	switch kind {
 	case credToken:
-		if hasControl(cfg.Token) {
+		if hasControl(cfg.Token.Reveal()) {
 			return 0, errors.New("huaweiiam: Config.Token holds a control character")
 		}
 	case credPassword:
 		switch {
-		case cfg.UserName == "":
-			return 0, errors.New("huaweiiam: Config.UserName is required with Config.Password")
-		case cfg.Password == "":
-			return 0, errors.New("huaweiiam: Config.Password is required with Config.UserName")
+		case cfg.Username == "":
+			return 0, errors.New("huaweiiam: Config.Username is required with Config.Password")
+		case cfg.Password.IsZero():
+			return 0, errors.New("huaweiiam: Config.Password is required with Config.Username")
 		case cfg.DomainName == "" && cfg.DomainID == "":
 			return 0, errors.New("huaweiiam: password login needs the user's account: set Config.DomainName (or Config.DomainID)")
 		case !haveIAM:
@@ -394,11 +333,11 @@ func credentialKind(cfg Config, haveIAM bool) (int, error) {
 		switch {
 		case cfg.AccessKey == "":
 			return 0, errors.New("huaweiiam: Config.AccessKey is required with Config.SecretKey")
-		case cfg.SecretKey == "":
+		case cfg.SecretKey.IsZero():
 			return 0, errors.New("huaweiiam: Config.SecretKey is required with Config.AccessKey")
 		case strings.IndexFunc(cfg.AccessKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == ',' }) >= 0:
 			return 0, errors.New("huaweiiam: Config.AccessKey holds a space, comma or control character")
-		case hasControl(cfg.SecurityToken):
+		case hasControl(cfg.SecurityToken.Reveal()):
 			return 0, errors.New("huaweiiam: Config.SecurityToken holds a control character")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openmfa/mfa-go/internal/benchkit"
 	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // BenchmarkCallCost takes one call apart, for the two lists of the
@@ -20,8 +21,7 @@ import (
 //
 //   - floor: the round trip, the body read through an 8 KB buffer and
 //     dropped, as benchkit.Floor does;
-//   - body: the body read into a buffer of its own, as the transport does
-//     (the devices' strings will point into it);
+//   - body: the body read into a buffer of its own, as the transport does;
 //   - body+busy: then as long a burst of CPU work as decoding the body
 //     takes on its own (benchmarked first; busy-us), allocating nothing;
 //   - body+decode: then the decoding itself;
@@ -120,7 +120,7 @@ func BenchmarkCallCost(b *testing.B) {
 			})
 		}
 		srv.Run(b, call.name+"/mfa-go", func(b *testing.B) {
-			c, err := NewClient(Config{IAMEndpoint: srv.URL, WorkspaceEndpoint: srv.URL, ProjectID: "p", DomainID: "d", Token: "t"})
+			c, err := NewClient(Config{IAMEndpoint: srv.URL, WorkspaceEndpoint: srv.URL, ProjectID: "p", DomainID: "d", Token: mfa.NewSecret("t")})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -42,7 +42,7 @@
 //
 //   - Token: a static X-Auth-Token. It is not renewed; a refusal is an
 //     error matching mfa.ErrUnauthorized.
-//   - DomainName, UserName and Password: password login with
+//   - DomainName, Username and Password: password login with
 //     POST /v3/auth/tokens on IAMEndpoint, scoped to ProjectID when it is
 //     set (else to the domain). The token (the X-Subject-Token response
 //     header) is shared by both APIs, renewed before its expires_at, and
@@ -58,9 +58,15 @@
 //     temporary keys X-Security-Token. Each attempt, retries included, is
 //     signed afresh with the current time.
 //
-// Config prints its secrets as [REDACTED] and leaves them out of JSON; the
-// Client keeps them out of reach of fmt. No token, password, secret key or
-// security token appears in an error or a log line.
+// Token, Password, SecretKey and SecurityToken are mfa.Secret values
+// (mfa.NewSecret makes one): they print as [REDACTED] under every fmt verb,
+// in JSON and in log records, so a Config is safe to print and log. The
+// Client keeps them behind pointers, out of reach of fmt. No token,
+// password, secret key or security token appears in an error or a log
+// line. AccessKey is an id sent in clear, and an ordinary string.
+//
+// Close releases the Client's idle connections; there is no session to
+// end, and the Client stays usable.
 //
 // # Statuses
 //
@@ -92,7 +98,14 @@
 //	{"error_code":"WKS.0001","error_msg":"...","encoded_authorization_message":"..."}
 //	{"error_code":"IAM.0004","error_msg":"Could not find ..."}
 //	{"error_code":"APIGW.0301","error_msg":"...","request_id":"..."}
+//	{"code":"WKS.0004","message":"The user does not exist."}
 //	{"error":{"code":401,"message":"...","title":"Unauthorized"}}
+//
+// Each sub-error of a "details" list ({"code","message"} or
+// {"error_code","error_msg"}) becomes an *mfa.APIError in Causes, with its
+// Code and Message: Error prints them ("...: caused by A; and by B"), and
+// they sit in the unwrap chain (APIError.Unwrap returns Causes). They carry
+// no status and match no sentinel of their own.
 //
 // The HTTP status picks the sentinel, except where the vendor code says
 // more: IAM.0004 (any case) is mfa.ErrNotFound, IAM.0002 and IAM.0003
@@ -105,15 +118,6 @@
 // truncated) still gives an *mfa.APIError with the status and a cleaned
 // snippet of the body.
 //
-// # Memory
-//
-// A list is read in one pass, and its devices' strings point into the
-// response body instead of being copied: 1,000 IAM devices cost about 95
-// allocations a call. A device kept after the others are dropped keeps
-// its whole response body alive (132 KB for 1,000 IAM devices); a caller
-// that keeps a few devices of many large lists can copy the fields it
-// needs with strings.Clone.
-//
 // # Example
 //
 //	c, err := huaweiiam.NewClient(huaweiiam.Config{
@@ -121,12 +125,13 @@
 //		WorkspaceEndpoint: huaweiiam.WorkspaceEndpoint("ap-southeast-1"),
 //		ProjectID:         "0bec5db98280d2d02fd6c00c2de791ce",
 //		DomainName:        "example-account",
-//		UserName:          "auditor",
-//		Password:          os.Getenv("HW_PASSWORD"),
+//		Username:          "auditor",
+//		Password:          mfa.NewSecret(os.Getenv("HW_PASSWORD")),
 //	})
 //	if err != nil {
 //		return err
 //	}
+//	defer c.Close()
 //	devs, err := c.VirtualMFA().UserDevices(ctx, iamUserID)
 //	...
 //	otps, err := c.WorkspaceOTP().OTPDevices(ctx, workspaceUserID)

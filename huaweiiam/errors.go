@@ -2,7 +2,6 @@ package huaweiiam
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,46 +24,63 @@ type flexString string
 
 // UnmarshalJSON keeps a string or number and ignores any other value.
 func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return nil
-	}
 	switch c := b[0]; {
 	case c == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
+		return transport.UnmarshalJSON(b, (*string)(f))
 	case c == '-' || '0' <= c && c <= '9':
 		*f = flexString(b)
 	}
 	return nil
 }
 
-// errorEnvelope is the union of Huawei's error bodies:
+// errorBody is one Huawei error object. The same fields read the body, its
+// nested "error" object and each of its "details":
 //
 //	{"error_code":"WKS.0001","error_msg":"...","encoded_authorization_message":"..."}
-//	{"error_code":"IAM.0004","error_msg":"..."}
 //	{"error_code":"APIGW.0301","error_msg":"...","request_id":"..."}
+//	{"code":"WKS.0004","message":"...","details":[{"code":"...","message":"..."}]}
 //	{"error":{"code":401,"message":"...","title":"Unauthorized"}}
-type errorEnvelope struct {
-	ErrorCode                   flexString      `json:"error_code"`
-	ErrorMsg                    flexString      `json:"error_msg"`
-	EncodedAuthorizationMessage flexString      `json:"encoded_authorization_message"`
-	RequestID                   flexString      `json:"request_id"`
-	Error                       json.RawMessage `json:"error"`
+type errorBody struct {
+	ErrorCode                   flexString  `json:"error_code"`
+	ErrorMsg                    flexString  `json:"error_msg"`
+	Code                        flexString  `json:"code"`
+	Message                     flexString  `json:"message"`
+	Title                       flexString  `json:"title"`
+	RequestID                   flexString  `json:"request_id"`
+	EncodedAuthorizationMessage flexString  `json:"encoded_authorization_message"`
+	Error                       nestedError `json:"error"`
+	Details                     errorList   `json:"details"`
 }
 
-// keystoneError is the "error" object of Keystone-style bodies; some
-// services nest Huawei's own error_code and error_msg in it instead.
-type keystoneError struct {
-	Code      flexString `json:"code"`
-	Message   flexString `json:"message"`
-	Title     flexString `json:"title"`
-	ErrorCode flexString `json:"error_code"`
-	ErrorMsg  flexString `json:"error_msg"`
-	RequestID flexString `json:"request_id"`
+// nestedError is "error": Keystone's object (or Huawei's own fields nested
+// in one), or a bare string.
+type nestedError struct {
+	body *errorBody
+	text string
+}
+
+// UnmarshalJSON reads an object or a string and ignores any other value.
+func (n *nestedError) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case '{':
+		n.body = new(errorBody)
+		return transport.UnmarshalJSON(b, n.body)
+	case '"':
+		return transport.UnmarshalJSON(b, &n.text)
+	}
+	return nil
+}
+
+// errorList is "details": sub-errors. Items that are not objects, or a
+// value that is not a list, are ignored rather than losing the envelope.
+type errorList []errorBody
+
+// UnmarshalJSON reads the objects of a list.
+func (l *errorList) UnmarshalJSON(b []byte) error {
+	if b[0] == '[' {
+		_ = transport.UnmarshalJSON(b, (*[]errorBody)(l)) // a wrong item is left zero, and skipped
+	}
+	return nil
 }
 
 // decodeError is the transport's DecodeError hook for both APIs. It reads
@@ -72,44 +88,41 @@ type keystoneError struct {
 // proxy, empty, truncated) it returns nil, and the transport makes an
 // *mfa.APIError from the status and a cleaned snippet.
 func decodeError(r *transport.Response) *mfa.APIError {
-	body := bytes.TrimSpace(r.Body)
-	if len(body) == 0 || body[0] != '{' {
+	if b := bytes.TrimSpace(r.Body); len(b) == 0 || b[0] != '{' {
+		return nil // not JSON: no decoding error to make
+	}
+	var e errorBody
+	if r.DecodeJSON(&e) != nil {
 		return nil
 	}
-	var env errorEnvelope
-	if json.Unmarshal(body, &env) != nil {
-		return nil
+	code, msg, reqID := string(e.ErrorCode), string(e.ErrorMsg), string(e.RequestID)
+	if code == "" && msg == "" && e.Code != "" {
+		// The SDK's other form. A "message" without a code is no Huawei
+		// envelope: proxies and gateways of all kinds send those.
+		code, msg = string(e.Code), string(e.Message)
 	}
-	code, msg, reqID := string(env.ErrorCode), string(env.ErrorMsg), string(env.RequestID)
-	if raw := bytes.TrimSpace(env.Error); len(raw) > 0 {
-		switch raw[0] {
-		case '{':
-			var k keystoneError
-			if json.Unmarshal(raw, &k) == nil {
-				switch {
-				case k.ErrorCode != "":
-					code = string(k.ErrorCode)
-				case k.Title != "":
-					code = string(k.Title)
-				case k.Code != "":
-					code = string(k.Code)
-				}
-				if msg == "" {
-					msg = string(k.Message)
-				}
-				if msg == "" {
-					msg = string(k.ErrorMsg)
-				}
-				if reqID == "" {
-					reqID = string(k.RequestID)
-				}
-			}
-		case '"':
-			var s string
-			if json.Unmarshal(raw, &s) == nil && msg == "" {
-				msg = s
-			}
+	details := e.Details
+	if k := e.Error.body; k != nil {
+		switch {
+		case k.ErrorCode != "":
+			code = string(k.ErrorCode)
+		case k.Title != "":
+			code = string(k.Title)
+		case k.Code != "":
+			code = string(k.Code)
 		}
+		if msg == "" {
+			msg = string(k.Message)
+		}
+		if msg == "" {
+			msg = string(k.ErrorMsg)
+		}
+		if reqID == "" {
+			reqID = string(k.RequestID)
+		}
+		details = append(details, k.Details...)
+	} else if msg == "" {
+		msg = e.Error.text
 	}
 	code = cut(strings.TrimSpace(code), maxCodeBytes)
 	msg = cut(strings.TrimSpace(msg), maxMessageBytes)
@@ -120,9 +133,32 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		Code:                        code,
 		Message:                     msg,
 		RequestID:                   cut(strings.TrimSpace(reqID), maxIDBytes),
-		EncodedAuthorizationMessage: r.Redact(cut(string(env.EncodedAuthorizationMessage), 4*maxMessageBytes)),
+		EncodedAuthorizationMessage: cut(string(e.EncodedAuthorizationMessage), 4*maxMessageBytes),
 		Kind:                        kindOf(code),
+		Causes:                      causes(r, details),
 	}
+}
+
+// causes returns the sub-errors of "details" as *mfa.APIError values with
+// their code and message (error_code and error_msg, else code and message)
+// and their own details. They carry no status: they match no sentinel.
+func causes(r *transport.Response, details errorList) []error {
+	var out []error
+	for _, d := range details {
+		code, msg := d.ErrorCode, d.ErrorMsg
+		if code == "" && msg == "" {
+			code, msg = d.Code, d.Message
+		}
+		e := &mfa.APIError{
+			Code:    cut(strings.TrimSpace(string(code)), maxCodeBytes),
+			Message: r.Redact(cut(strings.TrimSpace(string(msg)), maxMessageBytes)),
+			Causes:  causes(r, d.Details),
+		}
+		if e.Code != "" || e.Message != "" || e.Causes != nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // kindOf returns the sentinel a Huawei error code stands for where it says

@@ -2,6 +2,7 @@ package huaweiiam
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -52,6 +53,8 @@ func TestErrorEnvelopes(t *testing.T) {
 		{"apig 0307 under 400", "iam", 400, "apig_error_0307.json", "", mfa.ErrUnauthorized, "APIG.0307", "The token must be updated.", "0307aaaabbbbccccddddeeeeffff0000", ""},
 		{"apig 0308", "iam", 429, "apig_error_0308.json", "", mfa.ErrRateLimited, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute", "0308aaaabbbbccccddddeeeeffff0000", ""},
 		{"wrong types", "iam", 403, "broken_error_wrong_types.json", "", mfa.ErrForbidden, "5001", "", "", ""},
+		{"code and message", "ws", 404, "ws_error_code_message.json", "rid-cm", mfa.ErrNotFound, "WKS.0004", "The user does not exist.", "rid-cm", ""},
+		{"details", "ws", 400, "ws_error_details.json", "", mfa.ErrBadRequest, "WKS.0010", "The request parameters are invalid.", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +97,54 @@ func TestErrorEnvelopes(t *testing.T) {
 			}
 			assert.Contains(t, err.Error(), tt.code)
 		})
+	}
+}
+
+// Each of "details" is an *mfa.APIError in Causes: reachable through the
+// unwrap chain, printed in Error, matching no sentinel of its own.
+func TestErrorDetails(t *testing.T) {
+	mt := newMock(t)
+	mt.RegisterResponder(http.MethodGet, otpURL("u1"), jsonResponder(t, 400, "ws_error_details.json"))
+	cfg := tokenConfig(mt, nil)
+	cfg.Retry = noRetry
+	c, err := NewClient(cfg)
+	require.NoError(t, err)
+	_, err = c.WorkspaceOTP().OTPDevices(context.Background(), "u1")
+	ae := apiError(t, err)
+	require.Len(t, ae.Causes, 2)
+	want := []struct{ code, message string }{
+		{"WKS.0011", "user_id: the user does not exist."},
+		{"WKS.0012", "project_id: the project does not match the token."},
+	}
+	for i, w := range want {
+		var sub *mfa.APIError
+		require.True(t, errors.As(ae.Causes[i], &sub))
+		assert.Equal(t, w.code, sub.Code)
+		assert.Equal(t, w.message, sub.Message)
+		assert.Zero(t, sub.StatusCode)
+		assert.Nil(t, sub.Kind)
+		assert.ErrorIs(t, err, sub, "reachable from the call's error")
+	}
+	assert.Contains(t, err.Error(), "The request parameters are invalid.: caused by WKS.0011: user_id: the user does not exist.; and by WKS.0012: project_id")
+
+	// Details nested in Keystone's object, and details of details.
+	e := decodeError(&transport.Response{StatusCode: 400, Body: []byte(
+		`{"error":{"code":400,"message":"bad","title":"Bad Request","details":[{"code":"A.1","message":"a","details":[{"code":"B.1","message":"b"}]}]}}`)})
+	require.NotNil(t, e)
+	require.Len(t, e.Causes, 1)
+	assert.Equal(t, "Bad Request: bad: caused by A.1: a: caused by B.1: b", e.Error())
+
+	// Items that are no error object, and a "details" that is no list, are
+	// left out; the envelope stays.
+	for body, n := range map[string]int{
+		`{"code":"X.1","message":"m","details":["text",7,null,{},{"code":"Y.1"}]}`: 1,
+		`{"code":"X.1","message":"m","details":"some text"}`:                       0,
+		`{"code":"X.1","message":"m","details":{"code":"Y.1"}}`:                    0,
+	} {
+		e := decodeError(&transport.Response{StatusCode: 400, Body: []byte(body)})
+		require.NotNil(t, e, body)
+		assert.Equal(t, "X.1", e.Code, body)
+		assert.Len(t, e.Causes, n, body)
 	}
 }
 
@@ -152,6 +203,13 @@ func TestDecodeErrorDirect(t *testing.T) {
 	e = decodeError(&transport.Response{StatusCode: 400, Body: []byte(`{"error":{"code":400,"message":"no title"}}`)})
 	require.NotNil(t, e)
 	assert.Equal(t, "400", e.Code)
+
+	// Top-level code and message need the code: a bare message is a
+	// proxy's.
+	e = decodeError(&transport.Response{StatusCode: 404, Body: []byte(`{"code":404,"message":"Not Found"}`)})
+	require.NotNil(t, e)
+	assert.Equal(t, "404", e.Code)
+	assert.Nil(t, decodeError(&transport.Response{StatusCode: 404, Body: []byte(`{"message":"Not Found"}`)}))
 
 	e = decodeError(&transport.Response{StatusCode: 401, Body: []byte(`{"error":"invalid_token"}`)})
 	require.NotNil(t, e)

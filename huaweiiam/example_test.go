@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/openmfa/mfa-go/huaweiiam"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // fakeHuawei serves the fixtures of testdata as the IAM and Workspace APIs
@@ -44,7 +45,7 @@ func ExampleClient_VirtualMFA() {
 
 	c, err := huaweiiam.NewClient(huaweiiam.Config{
 		IAMEndpoint: srv.URL,
-		Token:       "example-token",
+		Token:       mfa.NewSecret("example-token"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -84,7 +85,7 @@ func ExampleClient_WorkspaceOTP() {
 	c, err := huaweiiam.NewClient(huaweiiam.Config{
 		WorkspaceEndpoint: srv.URL,
 		ProjectID:         "0bec5db98280d2d02fd6c00c2de791ce",
-		Token:             "example-token",
+		Token:             mfa.NewSecret("example-token"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -115,13 +116,15 @@ func ExampleIAMEndpoint() {
 	// https://workspace.ap-southeast-1.myhuaweicloud.com
 }
 
-func ExampleConfig_String() {
+// A Config holds its credentials as mfa.Secret values: it prints them as
+// [REDACTED], under any verb, with no printing code of its own.
+func ExampleConfig() {
 	cfg := huaweiiam.Config{
 		IAMEndpoint: huaweiiam.IAMEndpoint(""),
 		AccessKey:   "HPUAEXAMPLEACCESSKEY",
-		SecretKey:   "never printed",
+		SecretKey:   mfa.NewSecret("never printed"),
 	}
-	fmt.Printf("%#v\n", cfg)
+	fmt.Printf("%+v\n", cfg)
 	// Output:
-	// huaweiiam.Config{IAMEndpoint:"https://iam.myhuaweicloud.com", WorkspaceEndpoint:"", ProjectID:"", DomainID:"", Token:"", DomainName:"", UserName:"", Password:"", AccessKey:"HPUAEXAMPLEACCESSKEY", SecretKey:"[REDACTED]", SecurityToken:"", IAMName:"", WorkspaceName:"", HTTPClient:nil, Logger:nil, Retry:mfa.RetryPolicy{MaxAttempts:0, MinWait:0, MaxWait:0, MaxRetryAfter:0}, MaxResponseBytes:0}
+	// {IAMEndpoint:https://iam.myhuaweicloud.com WorkspaceEndpoint: ProjectID: DomainID: Token: DomainName: Username: UserName: Password: AccessKey:HPUAEXAMPLEACCESSKEY SecretKey:[REDACTED] SecurityToken: IAMName: WorkspaceName: HTTPClient:<nil> Logger:<nil> Retry:{MaxAttempts:0 MinWait:0s MaxWait:0s MaxRetryAfter:0s} MaxResponseBytes:0}
 }

@@ -38,6 +38,14 @@ const (
 
 var sentinels = []string{tokenSentinel, passwordSentinel, secretKeySentinel, securityTokenSentinel, subjectTokenSentinel}
 
+// The sentinels as Config holds them.
+var (
+	tok = mfa.NewSecret(tokenSentinel)
+	pw  = mfa.NewSecret(passwordSentinel)
+	sk  = mfa.NewSecret(secretKeySentinel)
+	st  = mfa.NewSecret(securityTokenSentinel)
+)
+
 // fastRetry keeps retry tests quick.
 var fastRetry = mfa.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
 
@@ -75,7 +83,7 @@ func tokenConfig(mt *httpmock.MockTransport, logs *testlog.Buffer) Config {
 		IAMEndpoint:       iamBase,
 		WorkspaceEndpoint: wsBase,
 		ProjectID:         projectID,
-		Token:             tokenSentinel,
+		Token:             tok,
 		HTTPClient:        &http.Client{Transport: mt},
 		Retry:             fastRetry,
 	}

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/http"
 
-	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -46,17 +45,6 @@ var (
 // Name returns the provider's name: Config.IAMName, "huawei-iam" by
 // default.
 func (s *VirtualMFAService) Name() string { return s.name }
-
-// String describes the provider: its name, and whether its endpoint is set.
-func (s VirtualMFAService) String() string {
-	return describe("VirtualMFAService", s.name, s.tc != nil)
-}
-
-// Format prints the provider as String does, whatever the verb, so that no
-// verb reaches the credentials it holds.
-func (s VirtualMFAService) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, s.String(), s.String())
-}
 
 func (s *VirtualMFAService) client() (*transport.Client, error) {
 	if s.tc == nil {
@@ -188,21 +176,6 @@ type WorkspaceOTPService struct {
 // "huawei-workspace" by default.
 func (s *WorkspaceOTPService) Name() string { return s.name }
 
-// String describes the provider: its name, and whether its endpoint is set.
-func (s WorkspaceOTPService) String() string {
-	return describe("WorkspaceOTPService", s.name, s.tc != nil)
-}
-
-// Format prints the provider as String does, whatever the verb, so that no
-// verb reaches the credentials it holds.
-func (s WorkspaceOTPService) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, s.String(), s.String())
-}
-
-func describe(kind, name string, configured bool) string {
-	return fmt.Sprintf("huaweiiam.%s{Name: %q, Configured: %t}", kind, name, configured)
-}
-
 // OTPDevices returns the OTP devices of a Workspace user
 // (GET /v2/{project_id}/users/{user_id}/otp-devices; at most 55, no
 // paging). A user with none gets an empty list.
@@ -231,11 +204,7 @@ func (s *WorkspaceOTPService) UserDevices(ctx context.Context, userID string) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]mfa.Device, len(devs))
-	for i, d := range devs {
-		out[i] = d
-	}
-	return out, nil
+	return mfa.AsDevices(devs), nil
 }
 
 // errNotConfigured is the error of a provider whose endpoint is not set.

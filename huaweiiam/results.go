@@ -2,7 +2,9 @@ package huaweiiam
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/openmfa/mfa-go/internal/timeparse"
@@ -29,9 +31,8 @@ const (
 )
 
 // timeLayouts are the layouts of Huawei timestamps (Workspace create_time,
-// IAM expires_at), all UTC.
-// time.RFC3339 also reads fractional seconds, and the layouts without a
-// zone read a fraction after the seconds as well.
+// IAM expires_at), all UTC. time.RFC3339 also reads fractional seconds,
+// and the layouts without a zone read a fraction after the seconds too.
 var timeLayouts = []string{
 	time.DateTime,              // 2006-01-02 15:04:05
 	time.RFC3339,               // 2006-01-02T15:04:05Z, +08:00, with or without a fraction
@@ -39,11 +40,9 @@ var timeLayouts = []string{
 	"2006-01-02T15:04:05Z0700", // +0800 without the colon
 }
 
-// parseTime reads a Huawei timestamp, such as a Workspace create_time, in
-// any layout the APIs are known to send (2006-01-02 15:04:05, 2006-01-02T15:04:05Z,
-// 2006-01-02T15:04:05, RFC 3339 with or without fractional seconds) and
-// returns it in UTC. A value without a zone is UTC. It reports false for a
-// value in no known layout.
+// parseTime reads a Huawei timestamp in any layout the APIs are known to
+// send and returns it in UTC; a value without a zone is UTC. It reports
+// false for a value in no known layout.
 func parseTime(s string) (time.Time, bool) {
 	return timeparse.Parse(s, time.UTC, timeLayouts...)
 }
@@ -88,15 +87,10 @@ func (d *VirtualMFADevice) VendorStatus() string { return "" }
 // CreatedAt returns the zero time: the API does not say.
 func (d *VirtualMFADevice) CreatedAt() time.Time { return time.Time{} }
 
-// MarshalJSON returns the device as
-// {"provider","id","user_id","status"} with snake_case names.
+// MarshalJSON returns the device as mfa.DeviceJSON, which leaves out what
+// the API does not say: {"provider","id","user_id","status"}.
 func (d *VirtualMFADevice) MarshalJSON() ([]byte, error) {
-	return json.Marshal(deviceJSON{
-		Provider: d.provider,
-		ID:       d.serialNumber,
-		UserID:   d.userID,
-		Status:   mfa.StatusActive,
-	})
+	return json.Marshal(mfa.NewDeviceJSON(d))
 }
 
 // String returns a short description of the device.
@@ -115,7 +109,6 @@ type OTPDevice struct {
 	id            string
 	userID        string
 	userName      string
-	status        mfa.Status
 	vendorStatus  string
 	createdAt     time.Time
 	rawCreateTime string
@@ -136,8 +129,18 @@ func (d *OTPDevice) UserName() string { return d.userName }
 // Name returns "": the API does not name OTP devices.
 func (d *OTPDevice) Name() string { return "" }
 
-// Status returns the normalised status.
-func (d *OTPDevice) Status() mfa.Status { return d.status }
+// Status returns the normalised status: REGISTERED is active, UNREGISTER
+// pending, any other word (matched exactly) unknown.
+func (d *OTPDevice) Status() mfa.Status {
+	switch d.vendorStatus {
+	case OTPStatusRegistered:
+		return mfa.StatusActive
+	case OTPStatusUnregistered:
+		return mfa.StatusPending
+	default:
+		return mfa.StatusUnknown
+	}
+}
 
 // VendorStatus returns the Workspace word, such as "REGISTERED" or
 // "UNREGISTER", unchanged.
@@ -151,22 +154,15 @@ func (d *OTPDevice) CreatedAt() time.Time { return d.createdAt }
 // value that was not a JSON string is kept as its JSON text).
 func (d *OTPDevice) RawCreateTime() string { return d.rawCreateTime }
 
-// MarshalJSON returns the device with snake_case names; created_at is RFC
-// 3339 in UTC and left out when unknown, raw_create_time is given only
-// when create_time could not be read.
+// MarshalJSON returns the device as mfa.DeviceJSON, plus raw_create_time
+// when create_time could not be read, so that the vendor's text is not
+// lost.
 func (d *OTPDevice) MarshalJSON() ([]byte, error) {
-	v := deviceJSON{
-		Provider:     d.provider,
-		ID:           d.id,
-		UserID:       d.userID,
-		UserName:     d.userName,
-		Status:       d.status,
-		VendorStatus: d.vendorStatus,
-	}
-	if !d.createdAt.IsZero() {
-		t := d.createdAt
-		v.CreatedAt = &t
-	} else {
+	v := struct {
+		mfa.DeviceJSON
+		RawCreateTime string `json:"raw_create_time,omitempty"`
+	}{DeviceJSON: mfa.NewDeviceJSON(d)}
+	if d.createdAt.IsZero() {
 		v.RawCreateTime = d.rawCreateTime
 	}
 	return json.Marshal(v)
@@ -177,115 +173,192 @@ func (d *OTPDevice) String() string {
 	return fmt.Sprintf("%s OTP device %q of user %q (%s)", d.provider, d.id, d.userID, d.vendorStatus)
 }
 
-// deviceJSON is the JSON form of both device types.
-type deviceJSON struct {
-	Provider      string     `json:"provider"`
-	ID            string     `json:"id"`
-	UserID        string     `json:"user_id"`
-	UserName      string     `json:"user_name,omitempty"`
-	Status        mfa.Status `json:"status"`
-	VendorStatus  string     `json:"vendor_status,omitempty"`
-	CreatedAt     *time.Time `json:"created_at,omitempty"`
-	RawCreateTime string     `json:"raw_create_time,omitempty"`
-}
-
-// otpStatus maps a Workspace status word to an mfa.Status: REGISTERED is
-// active, UNREGISTER pending, anything else unknown.
-func otpStatus(word string) mfa.Status {
-	switch word {
-	case OTPStatusRegistered:
-		return mfa.StatusActive
-	case OTPStatusUnregistered:
-		return mfa.StatusPending
-	default:
-		return mfa.StatusUnknown
-	}
-}
-
 // LoginProtect is the login protection setting of an IAM user: whether a
 // second factor is asked for at console login, and which.
 //
 // A LoginProtect is immutable and safe to share between goroutines.
 type LoginProtect struct {
-	userID             string
-	enabled            bool
-	verificationMethod string
+	wire loginProtectWire
 }
 
 // UserID returns the IAM user's id.
-func (p *LoginProtect) UserID() string { return p.userID }
+func (p *LoginProtect) UserID() string { return p.wire.UserID }
 
 // Enabled reports whether login protection is on: the user must give a
 // second factor at login.
-func (p *LoginProtect) Enabled() bool { return p.enabled }
+func (p *LoginProtect) Enabled() bool { return p.wire.Enabled }
 
 // VerificationMethod returns the second factor asked for, as IAM names it:
 // VerificationVirtualMFA ("vmfa"), VerificationSMS ("sms"),
 // VerificationEmail ("email"), or another word unchanged.
-func (p *LoginProtect) VerificationMethod() string { return p.verificationMethod }
+func (p *LoginProtect) VerificationMethod() string { return p.wire.VerificationMethod }
 
 // MarshalJSON returns {"user_id","enabled","verification_method"}.
-func (p *LoginProtect) MarshalJSON() ([]byte, error) {
-	return json.Marshal(loginProtectWire{UserID: p.userID, Enabled: p.enabled, VerificationMethod: p.verificationMethod})
-}
+func (p *LoginProtect) MarshalJSON() ([]byte, error) { return json.Marshal(p.wire) }
 
 // String returns a short description of the setting.
 func (p *LoginProtect) String() string {
-	if !p.enabled {
-		return fmt.Sprintf("login protection of user %q: off", p.userID)
+	if !p.wire.Enabled {
+		return fmt.Sprintf("login protection of user %q: off", p.wire.UserID)
 	}
-	return fmt.Sprintf("login protection of user %q: %s", p.userID, p.verificationMethod)
+	return fmt.Sprintf("login protection of user %q: %s", p.wire.UserID, p.wire.VerificationMethod)
 }
 
-// loginProtectWire is the wire form of a login protection setting.
+// The wire shapes.
+
+type virtualMFADeviceWire struct {
+	UserID       string `json:"user_id"`
+	SerialNumber string `json:"serial_number"`
+}
+
+type otpDeviceWire struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"user_id"`
+	UserName   string     `json:"user_name"`
+	Status     string     `json:"status"`
+	CreateTime createTime `json:"create_time"`
+}
+
 type loginProtectWire struct {
 	UserID             string `json:"user_id"`
 	Enabled            bool   `json:"enabled"`
 	VerificationMethod string `json:"verification_method"`
 }
 
-// member is one member of a JSON object body, recording whether the body
-// had it and whether it was null, so that a body lacking it is told apart
-// from an empty answer.
-type member[T any] struct {
-	set, null bool
-	v         T
-}
+// createTime is a create_time as sent. Workspace has sent epoch numbers
+// where a text belongs: such a value is kept as its JSON text, so that a
+// caller can still read it, rather than failing the whole list.
+type createTime string
 
-// UnmarshalJSON records the member and decodes it.
-func (m *member[T]) UnmarshalJSON(b []byte) error {
-	m.set = true
-	if string(b) == "null" {
-		m.null = true
-		return nil
-	}
-	return json.Unmarshal(b, &m.v)
-}
-
-// check returns an error made by resp.Invalid when the body lacked the
-// member named key, or held null there and allowNull is false (a null
-// list may mean empty).
-func (m *member[T]) check(resp *transport.Response, key string, allowNull bool) error {
-	return presence(resp, key, m.set, m.null, allowNull)
-}
-
-// presence returns an error made by resp.Invalid when the body lacked the
-// member named key (set is false), or held null there (null) and allowNull
-// is false.
-func presence(resp *transport.Response, key string, set, null, allowNull bool) error {
+// UnmarshalJSON keeps a string's value, "" for null, and the JSON text of
+// any other value.
+func (c *createTime) UnmarshalJSON(b []byte) error {
 	switch {
-	case !set:
-		return resp.Invalid(fmt.Errorf("no %q member", key))
-	case null && !allowNull:
-		return resp.Invalid(fmt.Errorf("%q is null", key))
+	case string(b) == "null":
+		*c = ""
+	case b[0] == '"':
+		return transport.UnmarshalJSON(b, (*string)(c))
+	default:
+		*c = createTime(b)
 	}
 	return nil
 }
 
-// logValue is s cut to 64 bytes, fit for a log line.
-func logValue(s string) string { return cut(s, 64) }
+// member is a member the body must have: a body without it is some other
+// answer (the wrong API's, a gateway's), not an empty one. A null list is
+// an empty list; a null object is no answer.
+type member[T any] struct {
+	set, null bool
+	value     T
+}
 
-// decodeLoginProtect decodes {"login_protect":{...}}.
+// UnmarshalJSON records that the member is there, and whether it is null.
+func (m *member[T]) UnmarshalJSON(b []byte) error {
+	m.set, m.null = true, string(b) == "null"
+	if m.null {
+		return nil
+	}
+	return transport.UnmarshalJSON(b, &m.value)
+}
+
+// get returns the member's value, or an error made by resp.Invalid when
+// the body lacked it, or held null and nullOK is false.
+func (m *member[T]) get(resp *transport.Response, key string, nullOK bool) (T, error) {
+	switch {
+	case !m.set:
+		return m.value, resp.Invalid(fmt.Errorf("no %q member", key))
+	case m.null && !nullOK:
+		return m.value, resp.Invalid(fmt.Errorf("%q is null", key))
+	}
+	return m.value, nil
+}
+
+// decodeVirtualMFADevice decodes {"virtual_mfa_device":{...}}. userID fills
+// in a user id the body left out.
+func decodeVirtualMFADevice(resp *transport.Response, provider, userID string) (*VirtualMFADevice, error) {
+	var body struct {
+		Device member[virtualMFADeviceWire] `json:"virtual_mfa_device"`
+	}
+	if err := resp.DecodeJSON(&body); err != nil {
+		return nil, err
+	}
+	w, err := body.Device.get(resp, "virtual_mfa_device", false)
+	if err != nil {
+		return nil, err
+	}
+	if w.SerialNumber == "" {
+		return nil, resp.Invalid(errors.New(`"virtual_mfa_device" has no serial_number`))
+	}
+	if w.UserID == "" {
+		w.UserID = userID
+	}
+	return &VirtualMFADevice{provider: provider, serialNumber: w.SerialNumber, userID: w.UserID}, nil
+}
+
+// decodeVirtualMFADevices decodes {"virtual_mfa_devices":[...]}.
+func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*VirtualMFADevice, error) {
+	var body struct {
+		Devices member[[]virtualMFADeviceWire] `json:"virtual_mfa_devices"`
+	}
+	if err := resp.DecodeJSON(&body); err != nil {
+		return nil, err
+	}
+	ws, err := body.Devices.get(resp, "virtual_mfa_devices", true)
+	if err != nil {
+		return nil, err
+	}
+	devs := make([]VirtualMFADevice, len(ws)) // one allocation for the whole list
+	out := make([]*VirtualMFADevice, len(ws))
+	for i, w := range ws {
+		if w.SerialNumber == "" {
+			return nil, resp.Invalid(fmt.Errorf(`"virtual_mfa_devices"[%d] has no serial_number`, i))
+		}
+		devs[i] = VirtualMFADevice{provider: provider, serialNumber: w.SerialNumber, userID: w.UserID}
+		out[i] = &devs[i]
+	}
+	return out, nil
+}
+
+// decodeOTPDevices decodes {"otp_devices":[...]}. userID fills in a user
+// id an item left out. A create_time in no known layout does not fail the
+// list: it is kept raw, and a warning goes to log.
+func decodeOTPDevices(resp *transport.Response, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
+	var body struct {
+		Devices member[[]otpDeviceWire] `json:"otp_devices"`
+	}
+	if err := resp.DecodeJSON(&body); err != nil {
+		return nil, err
+	}
+	ws, err := body.Devices.get(resp, "otp_devices", true)
+	if err != nil {
+		return nil, err
+	}
+	devs := make([]OTPDevice, len(ws))
+	out := make([]*OTPDevice, len(ws))
+	for i, w := range ws {
+		if w.ID == "" {
+			return nil, resp.Invalid(fmt.Errorf(`"otp_devices"[%d] has no id`, i))
+		}
+		d := &devs[i]
+		*d = OTPDevice{provider: provider, id: w.ID, userID: w.UserID, userName: w.UserName,
+			vendorStatus: w.Status, rawCreateTime: string(w.CreateTime)}
+		if d.userID == "" {
+			d.userID = userID
+		}
+		if d.rawCreateTime != "" {
+			var ok bool
+			if d.createdAt, ok = parseTime(d.rawCreateTime); !ok && log != nil {
+				log.Warn("huaweiiam: create_time in no known layout; CreatedAt left zero",
+					"provider", provider, "field", "create_time", "value", logValue(d.rawCreateTime), "device_id", d.id)
+			}
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// decodeLoginProtect decodes {"login_protect":{...}}. userID fills in a
+// user id the body left out.
 func decodeLoginProtect(resp *transport.Response, userID string) (*LoginProtect, error) {
 	var body struct {
 		Protect member[loginProtectWire] `json:"login_protect"`
@@ -293,14 +366,14 @@ func decodeLoginProtect(resp *transport.Response, userID string) (*LoginProtect,
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	if err := body.Protect.check(resp, "login_protect", false); err != nil {
+	w, err := body.Protect.get(resp, "login_protect", false)
+	if err != nil {
 		return nil, err
 	}
-	w := body.Protect.v
 	if w.UserID == "" {
 		w.UserID = userID
 	}
-	return &LoginProtect{userID: w.UserID, enabled: w.Enabled, verificationMethod: w.VerificationMethod}, nil
+	return &LoginProtect{w}, nil
 }
 
 // decodeLoginProtects decodes {"login_protects":[...]}.
@@ -311,16 +384,19 @@ func decodeLoginProtects(resp *transport.Response) ([]*LoginProtect, error) {
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	if err := body.Protects.check(resp, "login_protects", true); err != nil {
+	ws, err := body.Protects.get(resp, "login_protects", true)
+	if err != nil {
 		return nil, err
 	}
-	ws := body.Protects.v
-	out := make([]*LoginProtect, 0, len(ws))
+	out := make([]*LoginProtect, len(ws))
 	for i, w := range ws {
 		if w.UserID == "" {
 			return nil, resp.Invalid(fmt.Errorf(`"login_protects"[%d] has no user_id`, i))
 		}
-		out = append(out, &LoginProtect{userID: w.UserID, enabled: w.Enabled, verificationMethod: w.VerificationMethod})
+		out[i] = &LoginProtect{w}
 	}
 	return out, nil
 }
+
+// logValue is s cut to 64 bytes, fit for a log line.
+func logValue(s string) string { return cut(s, 64) }

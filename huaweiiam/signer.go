@@ -11,11 +11,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/openmfa/mfa-go/internal/redact"
 )
 
-// AK/SK signing, SDK-HMAC-SHA256.
+// AK/SK signing, SDK-HMAC-SHA256: the algorithm alone, checked step by
+// step against known answers. auth.go decides when to sign, and with which
+// keys.
 const (
 	signAlgorithm = "SDK-HMAC-SHA256"
 	sdkDateHeader = "X-Sdk-Date"
@@ -36,49 +36,14 @@ var signableHeaders = []string{
 	"x-security-token",
 }
 
-// akskCredentials holds an access key and its secret key, shared by the
-// authenticators of both APIs. It is reached only through pointers, and
-// prints as redacted.
-type akskCredentials struct {
-	accessKey     string
-	secretKey     string
-	securityToken string
-	now           func() time.Time
-}
-
-// Format prints the credentials without their secrets, whatever the verb.
-func (c *akskCredentials) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "huaweiiam.akskCredentials{"+redact.Mark+"}")
-}
-
-// signingAuth is the transport.Authenticator of AK/SK signing for one API:
-// it sets the API's scope header (X-Project-Id or X-Domain-Id) and the
-// security token, then signs. It runs before every attempt, so a retry
-// carries a fresh X-Sdk-Date and signature.
-type signingAuth struct {
-	creds  *akskCredentials
-	header string
-	value  string
-}
-
-// Authenticate sets the scope headers and signs req.
-func (a *signingAuth) Authenticate(req *http.Request) error {
-	if a.value != "" {
-		req.Header.Set(a.header, a.value)
-	}
-	if a.creds.securityToken != "" {
-		req.Header.Set("X-Security-Token", a.creds.securityToken)
-	}
-	return a.creds.sign(req, a.creds.now())
-}
-
-// sign sets X-Sdk-Date to t and Authorization to the request's signature:
+// sign sets X-Sdk-Date to t and Authorization to the request's signature
+// with the access key and its secret key:
 //
 //	canonical request = METHOD \n canonical URI \n canonical query \n
 //	                    canonical headers \n signed headers \n hex(sha256(body))
 //	string to sign    = SDK-HMAC-SHA256 \n X-Sdk-Date \n hex(sha256(canonical request))
 //	signature         = hex(hmac-sha256(secret key, string to sign))
-func (c *akskCredentials) sign(req *http.Request, t time.Time) error {
+func sign(req *http.Request, accessKey, secretKey string, t time.Time) error {
 	date := t.UTC().Format(sdkDateLayout)
 	req.Header.Set(sdkDateHeader, date)
 	req.Header.Del("Authorization")
@@ -88,9 +53,9 @@ func (c *akskCredentials) sign(req *http.Request, t time.Time) error {
 	}
 	signed := signedHeaders(req)
 	sts := stringToSign(date, canonicalRequest(req, signed, payload))
-	mac := hmac.New(sha256.New, []byte(c.secretKey))
+	mac := hmac.New(sha256.New, []byte(secretKey))
 	mac.Write([]byte(sts))
-	req.Header.Set("Authorization", signAlgorithm+" Access="+c.accessKey+
+	req.Header.Set("Authorization", signAlgorithm+" Access="+accessKey+
 		", SignedHeaders="+strings.Join(signed, ";")+
 		", Signature="+hex.EncodeToString(mac.Sum(nil)))
 	return nil

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -51,7 +52,7 @@ func TestSignKnownAnswerWorkspace(t *testing.T) {
 	req.Header.Set("User-Agent", "mfa-go/test")  // not signed
 	req.Header.Set("Accept", "application/json") // not signed
 	auth := &signingAuth{
-		creds:  &akskCredentials{accessKey: katAccessKey, secretKey: katSecretKey, now: func() time.Time { return time.Date(2020, 4, 10, 6, 45, 14, 0, time.UTC) }},
+		creds:  &akskCredentials{accessKey: katAccessKey, secretKey: mfa.NewSecret(katSecretKey), now: func() time.Time { return time.Date(2020, 4, 10, 6, 45, 14, 0, time.UTC) }},
 		header: "X-Project-Id",
 		value:  "0bec5db98280d2d02fd6c00c2de791ce",
 	}
@@ -107,7 +108,7 @@ func TestSignKnownAnswerQueryBodyAndSecurityToken(t *testing.T) {
 	req.Header.Set("Authorization", "stale")         // replaced
 	beijing := time.FixedZone("CST", 8*3600)
 	auth := &signingAuth{
-		creds: &akskCredentials{accessKey: katAccessKey, secretKey: katSecretKey, securityToken: "TEMP-SECURITY-TOKEN-EXAMPLE",
+		creds: &akskCredentials{accessKey: katAccessKey, secretKey: mfa.NewSecret(katSecretKey), securityToken: mfa.NewSecret("TEMP-SECURITY-TOKEN-EXAMPLE"),
 			now: func() time.Time { return time.Date(2022, 1, 1, 7, 59, 59, 0, beijing) }},
 		header: "X-Domain-Id",
 		value:  "d78cbac186b744899480f25bd022f468",
@@ -192,7 +193,7 @@ func verifySignature(r *http.Request, body []byte, accessKey, secretKey string) 
 		return fmt.Errorf("bad X-Sdk-Date %q", date)
 	}
 	names := strings.Split(m[2], ";")
-	if !sort.StringsAreSorted(names) || !contains(names, "host") || !contains(names, "x-sdk-date") {
+	if !sort.StringsAreSorted(names) || !slices.Contains(names, "host") || !slices.Contains(names, "x-sdk-date") {
 		return fmt.Errorf("signed headers %q: unsorted, or host or x-sdk-date missing", m[2])
 	}
 	unreserved := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
@@ -250,15 +251,6 @@ func verifySignature(r *http.Request, body []byte, accessKey, secretKey string) 
 		return fmt.Errorf("signature mismatch")
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // signingGateway is an httptest server that refuses any request whose
@@ -320,8 +312,8 @@ func (g *signingGateway) client(t *testing.T, mutate func(*Config)) *Client {
 		ProjectID:         projectID,
 		DomainID:          domainID,
 		AccessKey:         accessKey,
-		SecretKey:         secretKeySentinel,
-		SecurityToken:     securityTokenSentinel,
+		SecretKey:         sk,
+		SecurityToken:     st,
 		Retry:             fastRetry,
 	}
 	if mutate != nil {
@@ -367,7 +359,7 @@ func TestSigningAgainstGateway(t *testing.T) {
 
 	// Without DomainID and a security token: the signed headers of the
 	// vendor's own example.
-	c = g.client(t, func(cfg *Config) { cfg.DomainID, cfg.SecurityToken = "", "" })
+	c = g.client(t, func(cfg *Config) { cfg.DomainID, cfg.SecurityToken = "", mfa.Secret{} })
 	_, err = c.VirtualMFA().UserDevice(ctx, "u1")
 	require.NoError(t, err)
 	last := g.seen[len(g.seen)-1]
@@ -383,7 +375,7 @@ func TestSigningGatewayRefuses(t *testing.T) {
 	ctx := context.Background()
 
 	logs := &testlog.Buffer{}
-	c := g.client(t, func(cfg *Config) { cfg.SecretKey = "SK-WRONG-0000"; cfg.Logger = logs.Logger() })
+	c := g.client(t, func(cfg *Config) { cfg.SecretKey = mfa.NewSecret("SK-WRONG-0000"); cfg.Logger = logs.Logger() })
 	_, err := c.WorkspaceOTP().OTPDevices(ctx, wsUserID)
 	require.ErrorIs(t, err, mfa.ErrUnauthorized)
 	ae := apiError(t, err)
@@ -394,7 +386,7 @@ func TestSigningGatewayRefuses(t *testing.T) {
 	assertNoSecrets(t, "log", logs.String())
 
 	// A request signed for one project, sent with another.
-	creds := &akskCredentials{accessKey: accessKey, secretKey: secretKeySentinel, now: time.Now}
+	creds := &akskCredentials{accessKey: accessKey, secretKey: sk, now: time.Now}
 	req, err := http.NewRequest(http.MethodGet, g.srv.URL+"/workspace/v2/"+projectID+"/users/"+wsUserID+"/otp-devices", nil)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
@@ -451,8 +443,7 @@ func TestPayloadHashReadsBodyOnce(t *testing.T) {
 	require.NotNil(t, req.GetBody)
 
 	req.GetBody = func() (io.ReadCloser, error) { return nil, fmt.Errorf("gone") }
-	creds := &akskCredentials{accessKey: accessKey, secretKey: secretKeySentinel, now: time.Now}
-	err = creds.sign(req, time.Now())
+	err = sign(req, accessKey, secretKeySentinel, time.Now())
 	require.Error(t, err)
 	assertNoSecrets(t, "error", err.Error())
 }

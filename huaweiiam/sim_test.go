@@ -25,9 +25,9 @@ func TestAgainstEmulator(t *testing.T) {
 	cr := s.Creds
 
 	kinds := map[string]huaweiiam.Config{
-		"token":    {Token: cr.HuaweiToken},
-		"password": {DomainName: cr.HuaweiDomain, UserName: cr.HuaweiUser, Password: cr.HuaweiPassword},
-		"keys":     {AccessKey: cr.HuaweiAK, SecretKey: cr.HuaweiSK, DomainID: cr.HuaweiDomainID},
+		"token":    {Token: mfa.NewSecret(cr.HuaweiToken)},
+		"password": {DomainName: cr.HuaweiDomain, Username: cr.HuaweiUser, Password: mfa.NewSecret(cr.HuaweiPassword)},
+		"keys":     {AccessKey: cr.HuaweiAK, SecretKey: mfa.NewSecret(cr.HuaweiSK), DomainID: cr.HuaweiDomainID},
 	}
 	for name, cfg := range kinds {
 		t.Run(name, func(t *testing.T) {
@@ -97,7 +97,7 @@ func TestEmulatorExpiredToken(t *testing.T) {
 	cr := s.Creds
 	c, err := huaweiiam.NewClient(huaweiiam.Config{
 		IAMEndpoint: s.IAM.URL(), WorkspaceEndpoint: s.Workspace.URL(), ProjectID: cr.HuaweiProjectID,
-		DomainName: cr.HuaweiDomain, UserName: cr.HuaweiUser, Password: cr.HuaweiPassword,
+		DomainName: cr.HuaweiDomain, Username: cr.HuaweiUser, Password: mfa.NewSecret(cr.HuaweiPassword),
 	})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -51,11 +51,11 @@ var apiKeyAuth = map[string]any{"RAX-KSKEY:apiKeyCredentials": map[string]any{"u
 var passwordAuth = map[string]any{"passwordCredentials": map[string]any{"username": "jqsmith", "password": passwordSentinel}}
 
 func withAPIKey(cfg *rackspace.Config) {
-	cfg.Token, cfg.Username, cfg.APIKey = "", "jqsmith", apiKeySentinel
+	cfg.Token, cfg.Username, cfg.APIKey = mfa.Secret{}, "jqsmith", secretAPIKey
 }
 
 func withPassword(cfg *rackspace.Config) {
-	cfg.Token, cfg.Username, cfg.Password = "", "jqsmith", passwordSentinel
+	cfg.Token, cfg.Username, cfg.Password = mfa.Secret{}, "jqsmith", secretPassword
 }
 
 func TestLogin(t *testing.T) {
@@ -99,20 +99,24 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginPastExpiryIsIgnored(t *testing.T) {
-	// testdata/token.json expires in 2014: by the local clock the token is
-	// already expired, which would mean a login before every call.
-	mt := newMock(t)
-	mt.RegisterResponder(http.MethodPost, tokensURL, loginResponder(t, apiKeyAuth, fixture(t, "token.json")))
-	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_empty.json")))
-	logger, logs := testlog.New()
-	c := newClient(t, mt, func(cfg *rackspace.Config) { withAPIKey(cfg); cfg.Logger = logger })
-	for range 2 {
-		_, err := c.OTPDevices(context.Background(), userID)
-		require.NoError(t, err)
+	// The vendor's token response expires in 2014: by the local clock the
+	// token is already expired, which would mean a login before every call.
+	for _, name := range []string{"token.json", "token.xml"} {
+		t.Run(name, func(t *testing.T) {
+			mt := newMock(t)
+			mt.RegisterResponder(http.MethodPost, tokensURL, loginResponder(t, apiKeyAuth, fixture(t, name)))
+			mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_empty.json")))
+			logger, logs := testlog.New()
+			c := newClient(t, mt, func(cfg *rackspace.Config) { withAPIKey(cfg); cfg.Logger = logger })
+			for range 2 {
+				_, err := c.OTPDevices(context.Background(), userID)
+				require.NoError(t, err)
+			}
+			assert.Equal(t, 1, calls(mt, http.MethodPost, tokensURL))
+			assert.Contains(t, logs.String(), "token expiry already past")
+			assert.Contains(t, logs.String(), "field=access.token.expires value=2014-01-09T15:08:53.645-06:00")
+		})
 	}
-	assert.Equal(t, 1, calls(mt, http.MethodPost, tokensURL))
-	assert.Contains(t, logs.String(), "token expiry already past")
-	assert.Contains(t, logs.String(), "field=access.token.expires value=2014-01-09T15:08:53.645-06:00")
 }
 
 func TestLoginUnreadableExpiry(t *testing.T) {
@@ -238,6 +242,9 @@ func TestLoginFailures(t *testing.T) {
 		{"truncated token", http.StatusOK, []byte(`{"access":{"token":{"id":"` + tokenSentinel + `","expires":`), nil, mfa.ErrInvalidResponse, "cannot decode the token response"},
 		{"HTML", http.StatusOK, fixture(t, "proxy.html"), nil, mfa.ErrInvalidResponse, "cannot decode the token response"},
 		{"empty", http.StatusOK, nil, nil, mfa.ErrInvalidResponse, "neither JSON nor XML"},
+		{"no token", http.StatusOK, []byte(`{"access":null}`), nil, mfa.ErrInvalidResponse, "no access.token"},
+		{"no token in XML", http.StatusOK, []byte(`<access xmlns="http://docs.openstack.org/identity/api/v2.0"><user id="u"/></access>`), nil, mfa.ErrInvalidResponse, "no access.token"},
+		{"XML in another namespace", http.StatusOK, []byte(`<access xmlns="urn:x"><token id="OWN"/></access>`), nil, mfa.ErrInvalidResponse, `got <access> in namespace "urn:x"`},
 	}
 	for _, tt := range tests {
 		for own, edit := range map[string]func(*rackspace.Config){apiKeySentinel: withAPIKey, passwordSentinel: withPassword} {

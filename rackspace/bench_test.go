@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/openmfa/mfa-go/internal/benchkit"
+	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/rackspace"
 )
 
@@ -60,7 +61,7 @@ func benchXMLBody(n int) []byte {
 }
 
 func benchMFAGo(b *testing.B, endpoint string, format rackspace.Format, n int) {
-	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: "t", Format: format})
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: mfa.NewSecret("t"), Format: format})
 	if err != nil {
 		b.Fatal(err)
 	}

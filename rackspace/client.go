@@ -2,7 +2,6 @@ package rackspace
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -104,12 +102,9 @@ const (
 // Config configures a Client. Endpoint and one kind of credential are
 // required: Token alone, Username with APIKey, or Username with Password.
 //
-// A Config prints its secrets as [REDACTED] under %v, %+v, %#v, %s, %q, %x
-// and %X (its String and GoString methods), and its JSON form leaves them
-// out. It cannot have a Format method, since its Format field takes the
-// name, so under any other verb (%d, %t, %p...) fmt prints its fields raw,
-// as it does for any struct; go vet reports every such call as a wrong
-// verb for a Config. A Client is safe under every verb.
+// The credentials are mfa.Secret values, so a Config prints them as
+// [REDACTED] under every fmt verb, in JSON and in a log record, and reads
+// them from a JSON file as plain strings.
 type Config struct {
 	// Endpoint is the Identity service root, such as PublicEndpoint. A
 	// trailing "/v2.0" is accepted and dropped; an http or https scheme and
@@ -119,17 +114,17 @@ type Config struct {
 	// Token is an authentication token, sent as X-Auth-Token. A token
 	// cannot be renewed: when it expires, calls fail with
 	// mfa.ErrUnauthorized.
-	Token string `json:"-"`
+	Token mfa.Secret
 	// Username logs in with APIKey or Password (POST /v2.0/tokens); the
 	// token obtained is renewed before it expires and once when the
 	// server refuses it.
 	Username string
 	// APIKey is the user's API key (RAX-KSKEY:apiKeyCredentials).
-	APIKey string `json:"-"`
+	APIKey mfa.Secret
 	// Password is the user's password (passwordCredentials). An account
 	// that requires a multi-factor passcode at login cannot log in this
 	// way; give it a Token instead.
-	Password string `json:"-"`
+	Password mfa.Secret
 
 	// Format selects the Accept header: JSON (the default) or XML.
 	Format Format
@@ -147,36 +142,12 @@ type Config struct {
 	MaxResponseBytes int64
 }
 
-// String returns the Config with its secrets shown as [REDACTED].
-func (c Config) String() string {
-	return fmt.Sprintf("rackspace.Config{Endpoint: %q, Token: %q, Username: %q, APIKey: %q, Password: %q, Format: %s, Name: %q, MaxResponseBytes: %d}",
-		redact.Endpoint(c.Endpoint), redact.IfSet(c.Token), c.Username, redact.IfSet(c.APIKey), redact.IfSet(c.Password), c.Format, c.Name, c.MaxResponseBytes)
-}
-
-// GoString returns the Config as Go syntax, with its secrets shown as
-// [REDACTED].
-func (c Config) GoString() string {
-	return fmt.Sprintf("rackspace.Config{Endpoint:%q, Token:%q, Username:%q, APIKey:%q, Password:%q, Format:%#v, Name:%q, HTTPClient:%#v, Logger:%#v, Retry:%#v, MaxResponseBytes:%d}",
-		redact.Endpoint(c.Endpoint), redact.IfSet(c.Token), c.Username, redact.IfSet(c.APIKey), redact.IfSet(c.Password), c.Format, c.Name,
-		c.HTTPClient, c.Logger, c.Retry, c.MaxResponseBytes)
-}
-
-// MarshalJSON returns the Config as JSON without its secrets (Token,
-// APIKey and Password are left out, user information in Endpoint is
-// [REDACTED]) nor its HTTPClient and Logger.
-func (c Config) MarshalJSON() ([]byte, error) {
-	type plain Config // without methods: no recursion
-	p := plain(c)
-	p.Endpoint = redact.Endpoint(c.Endpoint)
-	return json.Marshal(p)
-}
-
 // Client reads OTP devices and multi-factor settings from the Rackspace
 // Identity v2.0 API. It is an mfa.Provider and an mfa.DeviceGetter, and
 // is safe for concurrent use.
 //
-// It holds its credentials only inside its authenticator, so that printing
-// a Client shows none.
+// It holds its credentials only behind pointers, which fmt prints as
+// addresses, so that printing a Client shows none.
 type Client struct {
 	name   string
 	format Format
@@ -188,24 +159,6 @@ var (
 	_ mfa.Provider     = (*Client)(nil)
 	_ mfa.DeviceGetter = (*Client)(nil)
 )
-
-// credentials are what a login needs. The Client holds them behind a
-// pointer, which fmt prints as an address.
-type credentials struct {
-	username string
-	apiKey   string
-	password string
-}
-
-// secrets lists the values to remove from any error of any call: an error
-// body has no reason to echo a key or password, but should one do so, it
-// is not repeated.
-func (cred *credentials) secrets() []string {
-	if cred == nil {
-		return nil
-	}
-	return []string{cred.apiKey, cred.password}
-}
 
 // NewClient checks cfg and returns a Client. A Config that cannot work (no
 // endpoint, a bad one, no credentials or more than one kind, an unknown
@@ -232,7 +185,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	var auth transport.Authenticator
 	if cred == nil {
-		auth = &transport.StaticAuth{Header: headerToken, Value: cfg.Token}
+		auth = &transport.StaticAuth{Header: headerToken, Value: cfg.Token.Reveal()}
 	} else {
 		login := func(ctx context.Context) (transport.Token, error) { return c.login(ctx, cred) }
 		auth = &transport.TokenAuth{Header: headerToken, Source: transport.NewTokenSource(login, renewEarly)}
@@ -276,12 +229,12 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 // checkCredentials returns the login credentials of cfg, or nil for a
 // static token.
 func checkCredentials(cfg Config) (*credentials, error) {
-	hasLogin := cfg.Username != "" || cfg.APIKey != "" || cfg.Password != ""
+	hasLogin := cfg.Username != "" || !cfg.APIKey.IsZero() || !cfg.Password.IsZero()
 	switch {
-	case cfg.Token != "" && hasLogin:
+	case !cfg.Token.IsZero() && hasLogin:
 		return nil, errors.New("rackspace: Config.Token cannot be combined with Config.Username, Config.APIKey or Config.Password: give one kind of credential")
-	case cfg.Token != "":
-		if strings.IndexFunc(cfg.Token, unicode.IsControl) >= 0 {
+	case !cfg.Token.IsZero():
+		if strings.IndexFunc(cfg.Token.Reveal(), unicode.IsControl) >= 0 {
 			return nil, errors.New("rackspace: Config.Token holds a control character")
 		}
 		return nil, nil
@@ -289,9 +242,9 @@ func checkCredentials(cfg Config) (*credentials, error) {
 		return nil, errors.New("rackspace: no credentials: set Config.Token, or Config.Username with Config.APIKey or Config.Password")
 	case cfg.Username == "":
 		return nil, errors.New("rackspace: Config.APIKey and Config.Password need Config.Username")
-	case cfg.APIKey != "" && cfg.Password != "":
+	case !cfg.APIKey.IsZero() && !cfg.Password.IsZero():
 		return nil, errors.New("rackspace: set Config.APIKey or Config.Password, not both")
-	case cfg.APIKey == "" && cfg.Password == "":
+	case cfg.APIKey.IsZero() && cfg.Password.IsZero():
 		return nil, errors.New("rackspace: Config.Username needs Config.APIKey or Config.Password")
 	}
 	return &credentials{username: cfg.Username, apiKey: cfg.APIKey, password: cfg.Password}, nil
@@ -303,11 +256,10 @@ func (c *Client) Name() string { return c.name }
 // WireFormat returns the wire format the Client asks for.
 func (c *Client) WireFormat() Format { return c.format }
 
-// String describes the Client: its name and wire format, no credential.
-func (c Client) String() string {
-	return fmt.Sprintf("rackspace.Client{Name: %q, Format: %s}", c.name, c.format)
+// Close releases the Client's idle keep-alive connections and returns
+// nil. The Client holds nothing else to release: it stays usable, and a
+// later call opens a new connection.
+func (c *Client) Close() error {
+	c.tc.CloseIdleConnections()
+	return nil
 }
-
-// Format prints the Client as String does, whatever the verb, so that no
-// verb reaches the credentials it holds.
-func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.String()) }

@@ -1,9 +1,11 @@
 package rackspace_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -21,23 +23,23 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		cfg   rackspace.Config
 		field string // what the error must name
 	}{
-		{"no endpoint", rackspace.Config{Token: tokenSentinel}, "Config.Endpoint is empty"},
-		{"blank endpoint", rackspace.Config{Endpoint: "  ", Token: tokenSentinel}, "Config.Endpoint is empty"},
-		{"unparsable endpoint", rackspace.Config{Endpoint: "https://host:port:bad/", Token: tokenSentinel}, "does not parse"},
-		{"no scheme", rackspace.Config{Endpoint: "identity.example.com", Token: tokenSentinel}, "no http or https scheme"},
-		{"ftp scheme", rackspace.Config{Endpoint: "ftp://identity.example.com", Token: tokenSentinel}, "no http or https scheme"},
-		{"no host", rackspace.Config{Endpoint: "https:///v2.0", Token: tokenSentinel}, "has no host"},
-		{"userinfo", rackspace.Config{Endpoint: "https://jqsmith:" + passwordSentinel + "@identity.example.com", Token: tokenSentinel}, "user information"},
-		{"query", rackspace.Config{Endpoint: "https://identity.example.com/?x=1", Token: tokenSentinel}, "query or a fragment"},
+		{"no endpoint", rackspace.Config{Token: secretToken}, "Config.Endpoint is empty"},
+		{"blank endpoint", rackspace.Config{Endpoint: "  ", Token: secretToken}, "Config.Endpoint is empty"},
+		{"unparsable endpoint", rackspace.Config{Endpoint: "https://host:port:bad/", Token: secretToken}, "does not parse"},
+		{"no scheme", rackspace.Config{Endpoint: "identity.example.com", Token: secretToken}, "no http or https scheme"},
+		{"ftp scheme", rackspace.Config{Endpoint: "ftp://identity.example.com", Token: secretToken}, "no http or https scheme"},
+		{"no host", rackspace.Config{Endpoint: "https:///v2.0", Token: secretToken}, "has no host"},
+		{"userinfo", rackspace.Config{Endpoint: "https://jqsmith:" + passwordSentinel + "@identity.example.com", Token: secretToken}, "user information"},
+		{"query", rackspace.Config{Endpoint: "https://identity.example.com/?x=1", Token: secretToken}, "query or a fragment"},
 		{"no credentials", rackspace.Config{Endpoint: endpoint}, "no credentials"},
-		{"token and username", rackspace.Config{Endpoint: endpoint, Token: tokenSentinel, Username: "jqsmith", APIKey: apiKeySentinel}, "Config.Token cannot be combined"},
+		{"token and username", rackspace.Config{Endpoint: endpoint, Token: secretToken, Username: "jqsmith", APIKey: secretAPIKey}, "Config.Token cannot be combined"},
 		{"username alone", rackspace.Config{Endpoint: endpoint, Username: "jqsmith"}, "Config.Username needs Config.APIKey or Config.Password"},
-		{"api key alone", rackspace.Config{Endpoint: endpoint, APIKey: apiKeySentinel}, "need Config.Username"},
-		{"password alone", rackspace.Config{Endpoint: endpoint, Password: passwordSentinel}, "need Config.Username"},
-		{"api key and password", rackspace.Config{Endpoint: endpoint, Username: "jqsmith", APIKey: apiKeySentinel, Password: passwordSentinel}, "not both"},
-		{"control character in token", rackspace.Config{Endpoint: endpoint, Token: tokenSentinel + "\r\nX-Evil: 1"}, "Config.Token holds a control character"},
-		{"unknown format", rackspace.Config{Endpoint: endpoint, Token: tokenSentinel, Format: rackspace.Format(7)}, "Config.Format"},
-		{"negative body limit", rackspace.Config{Endpoint: endpoint, Token: tokenSentinel, MaxResponseBytes: -1}, "Config.MaxResponseBytes"},
+		{"api key alone", rackspace.Config{Endpoint: endpoint, APIKey: secretAPIKey}, "need Config.Username"},
+		{"password alone", rackspace.Config{Endpoint: endpoint, Password: secretPassword}, "need Config.Username"},
+		{"api key and password", rackspace.Config{Endpoint: endpoint, Username: "jqsmith", APIKey: secretAPIKey, Password: secretPassword}, "not both"},
+		{"control character in token", rackspace.Config{Endpoint: endpoint, Token: mfa.NewSecret(tokenSentinel + "\r\nX-Evil: 1")}, "Config.Token holds a control character"},
+		{"unknown format", rackspace.Config{Endpoint: endpoint, Token: secretToken, Format: rackspace.Format(7)}, "Config.Format"},
+		{"negative body limit", rackspace.Config{Endpoint: endpoint, Token: secretToken, MaxResponseBytes: -1}, "Config.MaxResponseBytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,37 +53,37 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 }
 
 func TestNewClientDefaults(t *testing.T) {
-	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: tokenSentinel})
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Token: secretToken})
 	require.NoError(t, err)
 	assert.Equal(t, "rackspace", c.Name())
 	assert.Equal(t, rackspace.JSON, c.WireFormat())
 
-	c, err = rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Username: "jqsmith", Password: passwordSentinel, Name: "rax-lon", Format: rackspace.XML})
+	c, err = rackspace.NewClient(rackspace.Config{Endpoint: endpoint, Username: "jqsmith", Password: secretPassword, Name: "rax-lon", Format: rackspace.XML})
 	require.NoError(t, err)
 	assert.Equal(t, "rax-lon", c.Name())
 	assert.Equal(t, rackspace.XML, c.WireFormat())
 }
 
 func TestEndpointWithVersionOrPath(t *testing.T) {
-	for _, ep := range []string{endpoint + "/v2.0", endpoint + "/v2.0/", endpoint + "/"} {
+	users := "/v2.0/users/" + userID + "/RAX-AUTH/multi-factor/otp-devices"
+	for ep, want := range map[string]string{
+		endpoint + "/v2.0":                        listURL,
+		endpoint + "/v2.0/":                       listURL,
+		endpoint + "/":                            listURL,
+		"https://proxy.example.com/identity":      "https://proxy.example.com/identity" + users,
+		"https://proxy.example.com/identity/v2.0": "https://proxy.example.com/identity" + users,
+		endpoint + "/v2.0abc":                     endpoint + "/v2.0abc" + users,
+	} {
 		t.Run(ep, func(t *testing.T) {
 			mt := newMock(t)
-			mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_empty.json")))
+			mt.RegisterResponder(http.MethodGet, want, serve(http.StatusOK, fixture(t, "devices_empty.json")))
 			c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Endpoint = ep })
 			devices, err := c.OTPDevices(context.Background(), userID)
 			require.NoError(t, err)
 			assert.Empty(t, devices)
-			assert.Equal(t, 1, calls(mt, http.MethodGet, listURL), "the version is not doubled")
+			assert.Equal(t, 1, calls(mt, http.MethodGet, want), "the version is not doubled; a path in the endpoint prefixes every call")
 		})
 	}
-
-	mt := newMock(t)
-	prefixed := "https://proxy.example.com/identity/v2.0/users/" + userID + "/RAX-AUTH/multi-factor/otp-devices"
-	mt.RegisterResponder(http.MethodGet, prefixed, serve(http.StatusOK, fixture(t, "devices_empty.json")))
-	c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Endpoint = "https://proxy.example.com/identity" })
-	_, err := c.OTPDevices(context.Background(), userID)
-	require.NoError(t, err)
-	assert.Equal(t, 1, calls(mt, http.MethodGet, prefixed), "a path in the endpoint prefixes every call")
 }
 
 func TestFormat(t *testing.T) {
@@ -111,52 +113,51 @@ func TestFormat(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestConfigPrintsNoSecret(t *testing.T) {
+// TestNothingPrintsACredential prints each Config and Client under every
+// fmt verb and flag, in JSON and in log records, with every credential set
+// and a token obtained, and looks for the credentials and their hex.
+func TestNothingPrintsACredential(t *testing.T) {
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%p", "%T",
+		"%10s", "%-10v", "%.3s", "%e", "%f", "%g", "%b", "%c", "%o", "%O", "%U"}
+	mt := newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokensURL, serve(http.StatusOK, fixture(t, "token.json")))
+	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_list.json")))
 	logger, _ := testlog.New()
-	configs := []rackspace.Config{
-		{Endpoint: endpoint, Token: tokenSentinel, Logger: logger, HTTPClient: &http.Client{}},
-		{Endpoint: endpoint, Username: "jqsmith", APIKey: apiKeySentinel},
-		{Endpoint: endpoint, Username: "jqsmith", Password: passwordSentinel, Format: rackspace.XML},
-		{Endpoint: "https://jqsmith:" + passwordSentinel + "@identity.example.com/v2.0", Token: tokenSentinel},
-		{Endpoint: "jqsmith:" + passwordSentinel + "@identity.example.com", Token: tokenSentinel},
-	}
-	for i, cfg := range configs {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-			for _, v := range []any{cfg, &cfg} {
-				out := fmt.Sprintf(verb, v)
-				assertNoSecret(t, fmt.Sprintf("config %d %s", i, verb), out)
-				assert.Contains(t, out, "[REDACTED]", "config %d %s shows that a secret is set", i, verb)
+	for _, cfg := range []rackspace.Config{
+		{Endpoint: endpoint, Token: secretToken, Logger: logger},
+		{Endpoint: endpoint, Username: "jqsmith", APIKey: secretAPIKey},
+		{Endpoint: endpoint, Username: "jqsmith", Password: secretPassword, Format: rackspace.XML},
+	} {
+		cfg.HTTPClient = &http.Client{Transport: mt}
+		c, err := rackspace.NewClient(cfg)
+		require.NoError(t, err)
+		_, err = c.OTPDevices(context.Background(), userID) // a login client now holds a token too
+		require.NoError(t, err)
+		assert.Contains(t, fmt.Sprint(cfg), "[REDACTED]", "a Config shows that a credential is set")
+
+		for _, v := range []any{cfg, &cfg, c, *c} {
+			for _, verb := range verbs {
+				assertNoSecret(t, fmt.Sprintf("%s of %T", verb, v), fmt.Sprintf(verb, v))
 			}
 		}
 		out, err := json.Marshal(cfg)
 		require.NoError(t, err)
 		assertNoSecret(t, "JSON", string(out))
+		var logs bytes.Buffer
+		for _, h := range []slog.Handler{slog.NewTextHandler(&logs, nil), slog.NewJSONHandler(&logs, nil)} {
+			slog.New(h).Info("configured", "config", cfg, "config_ptr", &cfg, "client", c, "client_value", *c)
+		}
+		assertNoSecret(t, "log", logs.String())
 	}
-	assert.Contains(t, configs[1].String(), `Username: "jqsmith"`)
-	assert.Contains(t, configs[1].String(), `APIKey: "[REDACTED]"`)
-	assert.Contains(t, configs[1].String(), `Password: ""`, "an unset secret shows empty")
-	assert.Contains(t, fmt.Sprintf("%#v", configs[2]), "Format:rackspace.XML")
-	assert.Contains(t, configs[3].String(), `"https://[REDACTED]@identity.example.com/v2.0"`)
 }
 
-func TestClientPrintsNoSecret(t *testing.T) {
+func TestClose(t *testing.T) {
 	mt := newMock(t)
-	mt.RegisterResponder(http.MethodPost, tokensURL, serve(http.StatusOK, fixture(t, "token.json")))
 	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_list.json")))
-	for _, edit := range []func(*rackspace.Config){
-		nil,
-		func(cfg *rackspace.Config) { cfg.Token, cfg.Username, cfg.APIKey = "", "jqsmith", apiKeySentinel },
-		func(cfg *rackspace.Config) { cfg.Token, cfg.Username, cfg.Password = "", "jqsmith", passwordSentinel },
-	} {
-		c := newClient(t, mt, edit)
-		devices, err := c.OTPDevices(context.Background(), userID)
-		require.NoError(t, err)
-		out := fmt.Sprintf("%v %+v %#v %#v", c, *c, c, *c)
-		assertNoSecret(t, "client", out)
-		for _, d := range devices {
-			assertNoSecret(t, "device", fmt.Sprintf("%v %+v %#v %#v", d, *d, d, *d))
-		}
-	}
+	c := newClient(t, mt, nil)
+	require.NoError(t, c.Close())
+	_, err := c.OTPDevices(context.Background(), userID)
+	require.NoError(t, err, "a closed Client stays usable")
 }
 
 func TestClientIsAProvider(t *testing.T) {

@@ -16,12 +16,13 @@
 //	c, err := rackspace.NewClient(rackspace.Config{
 //		Endpoint: rackspace.PublicEndpoint,
 //		Username: "jqsmith",
-//		APIKey:   os.Getenv("RAX_API_KEY"),
+//		APIKey:   mfa.NewSecret(os.Getenv("RAX_API_KEY")),
 //		Format:   rackspace.XML, // rackspace.JSON is the default
 //	})
 //	if err != nil {
 //		return err
 //	}
+//	defer c.Close()
 //	devices, err := c.OTPDevices(ctx, "e0fb2b4ddb594819b697d0048614c117")
 //	for _, d := range devices {
 //		fmt.Println(d.ID(), d.Name(), d.Verified())
@@ -49,20 +50,22 @@
 //     in this way (the 401 says so in its Details); give it a Token.
 //
 // Tokens, API keys and passwords never appear in an error, a log line, the
-// fmt forms of Config or Client, or any JSON: Config.String and
-// Config.GoString show them as [REDACTED].
+// fmt forms of Config or Client, or any JSON: a Config holds them as
+// mfa.Secret values, which print as [REDACTED] under every verb, and a
+// Client holds them only behind pointers.
 //
 // # Formats
 //
 // Config.Format chooses the Accept header: application/json (JSON, the
 // default) or application/xml (XML). Every body is decoded by what it is,
 // not by what was asked for: a body starting with "{" is JSON, one
-// starting with "<" is XML.
+// starting with "<" is XML (after a UTF-8 byte order mark, if any).
 //
 // JSON: the list is {"RAX-AUTH:otpDevices": [ ... ]}, a bare array, and
-// one device is {"RAX-AUTH:otpDevice": {...}}. A body without that array
-// or object (including {} and a null) is an error: the service always
-// sends the key, with [] for a user with no device.
+// one device is {"RAX-AUTH:otpDevice": {...}}; keys match in any case, so
+// "rax-auth:otpDevices" does too. A body without that array or object
+// (including {} and a null) is an error: the service always sends the key,
+// with [] for a user with no device.
 //
 // XML: names are matched by namespace URI, never by prefix. The devices are
 // <otpDevices> and <otpDevice> elements in the RAX-AUTH namespace
@@ -82,10 +85,12 @@
 //	verified false  mfa.StatusPending   VendorStatus "unverified"
 //	anything else   mfa.StatusUnknown   VendorStatus the raw text ("" when absent)
 //
-// The flag is read as a JSON boolean, or as text ("true", "false", "1",
-// "0", in any case): XML attributes are text, and some JSON writers quote
-// booleans. A value that reads as neither never loses the device: it is
-// kept as StatusUnknown with its raw text, and a warning is logged. The API
+// The flag is read as a JSON boolean or number, or as text ("true",
+// "false", "1", "0", in any case): XML attributes are text, and some JSON
+// writers quote booleans. A value that reads as neither never loses the
+// device: it is kept as StatusUnknown with its raw text, and a warning is
+// logged. A JSON object or array where the flag belongs makes the body
+// invalid. The API
 // sends no creation time and no user name: CreatedAt is zero and UserName
 // is "". UserID is the id that was asked for.
 //
@@ -94,9 +99,10 @@
 // UserMFA reads RAX-AUTH:multiFactorEnabled (a boolean, or the string
 // "true"/"false" in any case; false when absent), RAX-AUTH:multiFactorState
 // and RAX-AUTH:userMultiFactorEnforcementLevel from the user object. JSON
-// keys match with or without the "RAX-AUTH:" alias, in any case; XML
-// attributes must be in the RAX-AUTH namespace, except that the literal,
-// undeclared prefix "RAX-AUTH:" of some published examples is accepted too.
+// keys match with or without the "RAX-AUTH:" prefix, in any case (the
+// prefixed key wins where both are sent); XML attributes must be in the
+// RAX-AUTH namespace, except that the literal, undeclared prefix
+// "RAX-AUTH:" of some published examples is accepted too.
 //
 // # Errors
 //
@@ -125,14 +131,6 @@
 // mfa.ErrInvalidResponse that names the status and quotes the first bytes
 // of the body.
 //
-// # Memory
-//
-// A JSON list is read in one pass, and its devices' strings point into the
-// response body instead of being copied, so a device kept after the
-// others are dropped keeps its whole response body alive; strings.Clone
-// the fields of the few devices kept from many responses. XML devices are
-// copied out of the body.
-//
 // # Retries
 //
 // GET calls are retried, per Config.Retry, on 413 overLimit, 429, 502, 503
@@ -140,4 +138,9 @@
 // for (seconds or an HTTP date, capped by RetryPolicy.MaxRetryAfter), or
 // else an exponential backoff with jitter. The login call (a POST) is never
 // retried; 400, 401, 403 and 404 never are.
+//
+// # Connections
+//
+// A Client keeps idle connections open for its next calls. Close releases
+// them; the Client stays usable.
 package rackspace

@@ -2,7 +2,8 @@ package rackspace
 
 import (
 	"encoding/json"
-	"fmt"
+	"encoding/xml"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,88 +29,64 @@ var faultKinds = map[string]error{
 	"tenantConflict":     mfa.ErrBadRequest,
 }
 
-// fault is an Identity API error envelope.
-type fault struct {
-	name    string
-	message string
-	details string
+// faultWire is an Identity API fault: in JSON the object under the fault's
+// name, {"itemNotFound": {"code": 404, "message": "...", "details": "..."}};
+// in XML the root element, named after the fault, in the Identity
+// namespace: <itemNotFound code="404"><message/><details/></itemNotFound>.
+type faultWire struct {
+	XMLName xml.Name `json:"-"`
+	// Code is kept as sent (a JSON number or string, an XML attribute): it
+	// only tells a fault from another body.
+	Code    json.RawMessage `json:"code" xml:"code,attr"`
+	Message string          `json:"message" xml:"http://docs.openstack.org/identity/api/v2.0 message"`
+	Details string          `json:"details" xml:"http://docs.openstack.org/identity/api/v2.0 details"`
 }
 
 // parseFault reads a fault from a body in either format, whatever the
 // Accept header asked for: a proxy may answer JSON to an XML request. ok
 // is false for a body that is no fault (HTML, text, empty, truncated).
-func parseFault(body []byte) (fault, bool) {
-	switch sniff(body) {
+func parseFault(r *transport.Response) (name string, f faultWire, ok bool) {
+	switch sniff(r) {
 	case '{':
-		return jsonFault(trimBOM(body))
-	case '<':
-		return xmlFault(trimBOM(body))
-	}
-	return fault{}, false
-}
-
-// jsonFault reads {"<faultName>": {"code": 404, "message": "...",
-// "details": "..."}}. A key that is a known fault name is taken; any other
-// single key is taken when its object has a code or a message.
-func jsonFault(body []byte) (fault, bool) {
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc) == 0 {
-		return fault{}, false
-	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	name := ""
-	for _, k := range keys {
-		if _, known := faultKinds[k]; known {
-			name = k
-			break
+		var faults map[string]faultWire
+		if r.DecodeJSON(&faults) != nil {
+			return "", f, false
 		}
+		// A known fault name is taken; any other single key is taken
+		// when its object looks like a fault.
+		for _, key := range slices.Sorted(maps.Keys(faults)) {
+			if _, known := faultKinds[key]; known || len(faults) == 1 {
+				name, f = key, faults[key]
+				break
+			}
+		}
+	case '<':
+		if xml.Unmarshal(r.Body, &f) != nil || f.XMLName.Space != nsIdentity {
+			return "", f, false
+		}
+		name = f.XMLName.Local
 	}
 	_, known := faultKinds[name]
-	if !known {
-		if len(keys) != 1 || strings.TrimSpace(keys[0]) == "" {
-			return fault{}, false
-		}
-		name = keys[0]
+	if strings.TrimSpace(name) == "" || (!known && f.Code == nil && f.Message == "") {
+		return "", f, false
 	}
-	raw := strings.TrimSpace(string(doc[name]))
-	if !strings.HasPrefix(raw, "{") {
-		return fault{}, false
-	}
-	var inner struct {
-		Code    json.RawMessage `json:"code"`
-		Message json.RawMessage `json:"message"`
-		Details json.RawMessage `json:"details"`
-	}
-	if err := json.Unmarshal([]byte(raw), &inner); err != nil {
-		return fault{}, false
-	}
-	if !known && inner.Code == nil && inner.Message == nil {
-		return fault{}, false
-	}
-	f := fault{name: name}
-	f.message, _ = jsonString(inner.Message, "message")
-	f.details, _ = jsonString(inner.Details, "details")
-	f.message, f.details = strings.TrimSpace(f.message), strings.TrimSpace(f.details)
-	return f, true
+	f.Message, f.Details = strings.TrimSpace(f.Message), strings.TrimSpace(f.Details)
+	return name, f, true
 }
 
 // decodeError is the transport's DecodeError hook: it turns an Identity
 // fault into an *mfa.APIError, and returns nil for any other body, so that
 // the transport reports the status and a cleaned snippet.
 func decodeError(r *transport.Response) *mfa.APIError {
-	f, ok := parseFault(r.Body)
+	name, f, ok := parseFault(r)
 	if !ok {
 		return nil
 	}
 	e := &mfa.APIError{
-		Code:    f.name,
-		Message: r.Redact(f.message),
-		Details: r.Redact(f.details),
-		Kind:    faultKinds[f.name],
+		Code:    name,
+		Message: r.Redact(f.Message),
+		Details: r.Redact(f.Details),
+		Kind:    faultKinds[name],
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(r.StatusCode)
@@ -119,17 +96,4 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		e.Details = "the account requires a multi-factor passcode to log in, which this client cannot send; use Config.Token"
 	}
 	return e
-}
-
-// jsonString returns a JSON string field, "" for null or a missing key.
-func jsonString(raw json.RawMessage, field string) (string, error) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
-		return "", nil
-	}
-	var v string
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", fmt.Errorf("%s is not a string", field)
-	}
-	return v, nil
 }

@@ -102,6 +102,12 @@ func TestErrorBodiesThatAreNoFault(t *testing.T) {
 		{"string code and null details", http.StatusBadRequest, fixture(t, "faults/badRequest_string_code.json"), nil, mfa.ErrBadRequest, "badRequest", "Invalid user id", ""},
 		{"fault name not listed", http.StatusUnsupportedMediaType, []byte(`{"badMediaType":{"code":415,"message":"Unsupported media type"}}`), nil, mfa.ErrBadRequest, "badMediaType", "Unsupported media type", ""},
 		{"JSON that is no fault", http.StatusBadRequest, []byte(`{"error":"nope"}`), nil, mfa.ErrBadRequest, "", `{"error":"nope"}`, ""},
+		{"fault without a message", http.StatusNotFound, []byte(`{"itemNotFound":{"code":404}}`), nil, mfa.ErrNotFound, "itemNotFound", "Not Found", ""},
+		{"fault that is a string", http.StatusNotFound, []byte(`{"itemNotFound":"gone"}`), nil, mfa.ErrNotFound, "", `{"itemNotFound":"gone"}`, ""},
+		{"two objects", http.StatusNotFound, []byte(`{"a":{},"b":{}}`), nil, mfa.ErrNotFound, "", "", ""},
+		{"fault without a name", http.StatusNotFound, []byte(`{"":{"message":"no name"}}`), nil, mfa.ErrNotFound, "", "", ""},
+		{"object that is no fault", http.StatusNotFound, []byte(`{"thing":{"id":"x"}}`), nil, mfa.ErrNotFound, "", "", ""},
+		{"XML that is no fault", http.StatusNotFound, []byte(`<user xmlns="http://docs.openstack.org/identity/api/v2.0" id="x"/>`), nil, mfa.ErrNotFound, "", "", ""},
 		{"413 that is not overLimit", http.StatusRequestEntityTooLarge, fixture(t, "faults/badRequest.json"), nil, mfa.ErrBadRequest, "badRequest", "Invalid json request body", ""},
 		{"multi-factor challenge", http.StatusUnauthorized, fixture(t, "faults/unauthorized_mfa.json"),
 			[]string{"WWW-Authenticate", "OS-MF sessionId='c2Vzc2lvbg', factor='PASSCODE'"}, mfa.ErrUnauthorized, "unauthorized",
@@ -241,7 +247,7 @@ func TestPathEscaping(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: tokenSentinel})
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: secretToken})
 	require.NoError(t, err)
 	ctx := context.Background()
 

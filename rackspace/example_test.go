@@ -55,7 +55,7 @@ func Example() {
 
 	c, err := rackspace.NewClient(rackspace.Config{
 		Endpoint: srv.URL, // rackspace.PublicEndpoint in production
-		Token:    "83aa159390854e4690e4834e0cfa5f6c",
+		Token:    mfa.NewSecret("83aa159390854e4690e4834e0cfa5f6c"),
 		Format:   rackspace.XML,
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func ExampleClient_UserMFA() {
 	c, err := rackspace.NewClient(rackspace.Config{
 		Endpoint: srv.URL,
 		Username: "jqsmith",
-		APIKey:   "aaaaa-bbbbb-ccccc-12345678",
+		APIKey:   mfa.NewSecret("aaaaa-bbbbb-ccccc-12345678"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -101,7 +101,7 @@ func ExampleClient_OTPDevice_notFound() {
 	srv := identityServer()
 	defer srv.Close()
 
-	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: "83aa159390854e4690e4834e0cfa5f6c"})
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: mfa.NewSecret("83aa159390854e4690e4834e0cfa5f6c")})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package rackspace_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -28,6 +29,13 @@ const (
 )
 
 var sentinels = []string{tokenSentinel, apiKeySentinel, passwordSentinel}
+
+// The sentinels as a Config holds them.
+var (
+	secretToken    = mfa.NewSecret(tokenSentinel)
+	secretAPIKey   = mfa.NewSecret(apiKeySentinel)
+	secretPassword = mfa.NewSecret(passwordSentinel)
+)
 
 const (
 	endpoint = "https://identity.example.com"
@@ -69,7 +77,7 @@ func newClient(t *testing.T, mt *httpmock.MockTransport, edit func(*rackspace.Co
 	t.Helper()
 	cfg := rackspace.Config{
 		Endpoint:   endpoint,
-		Token:      tokenSentinel,
+		Token:      secretToken,
 		HTTPClient: &http.Client{Transport: mt},
 		Retry:      fastRetry,
 	}
@@ -121,12 +129,14 @@ func calls(mt *httpmock.MockTransport, method, url string) int {
 	return mt.GetCallCountInfo()[method+" "+url]
 }
 
-// assertNoSecret fails when any sentinel appears in text.
+// assertNoSecret fails when any sentinel, or its hex, appears in text.
 func assertNoSecret(t *testing.T, what, text string) {
 	t.Helper()
 	for _, s := range sentinels {
-		if strings.Contains(text, s) {
-			t.Errorf("%s reveals a secret %q: %s", what, s, text)
+		for _, form := range []string{s, fmt.Sprintf("%x", s), fmt.Sprintf("%X", s)} {
+			if strings.Contains(text, form) {
+				t.Errorf("%s reveals a secret %q: %s", what, s, text)
+			}
 		}
 	}
 }

@@ -12,8 +12,8 @@ import (
 // tokensPath is the login call.
 const tokensPath = "/v2.0/tokens"
 
-// otpDevicesURL is the list of a user's OTP devices.
-func otpDevicesURL(userID string) (string, error) {
+// otpDevicesPath is the list of a user's OTP devices.
+func otpDevicesPath(userID string) (string, error) {
 	p, err := transport.EscapePath("/v2.0/users/%s/RAX-AUTH/multi-factor/otp-devices", userID)
 	if err != nil {
 		return "", fmt.Errorf("user id: %w", err)
@@ -21,8 +21,8 @@ func otpDevicesURL(userID string) (string, error) {
 	return p, nil
 }
 
-// otpDeviceURL is one OTP device of a user.
-func otpDeviceURL(userID, deviceID string) (string, error) {
+// otpDevicePath is one OTP device of a user.
+func otpDevicePath(userID, deviceID string) (string, error) {
 	if err := transport.CheckID(userID); err != nil {
 		return "", fmt.Errorf("user id: %w", err)
 	}
@@ -32,8 +32,8 @@ func otpDeviceURL(userID, deviceID string) (string, error) {
 	return transport.EscapePath("/v2.0/users/%s/RAX-AUTH/multi-factor/otp-devices/%s", userID, deviceID)
 }
 
-// userURL is a user, whose attributes carry the multi-factor settings.
-func userURL(userID string) (string, error) {
+// userPath is a user, whose attributes carry the multi-factor settings.
+func userPath(userID string) (string, error) {
 	p, err := transport.EscapePath("/v2.0/users/%s", userID)
 	if err != nil {
 		return "", fmt.Errorf("user id: %w", err)

@@ -1,6 +1,6 @@
 module github.com/openmfa/mfa-go/internal/bench
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/bytedance/sonic v1.15.5
@@ -29,6 +29,7 @@ require (
 	go.mongodb.org/mongo-driver v1.13.1 // indirect
 	golang.org/x/arch v0.0.0-20210923205945-b76863e36670 // indirect
 	golang.org/x/sys v0.22.0 // indirect
+	golang.org/x/time v0.14.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )

@@ -18,6 +18,7 @@ import (
 	"github.com/openmfa/mfa-go/huaweiiam"
 	"github.com/openmfa/mfa-go/internal/bench"
 	"github.com/openmfa/mfa-go/internal/benchkit"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // Credentials given to both clients. The test server checks none of them:
@@ -108,9 +109,9 @@ func sdkIAM(b *testing.B, url string) *iam.IamClient {
 func mfaClient(b *testing.B, url string, aksk bool) *huaweiiam.Client {
 	cfg := huaweiiam.Config{IAMEndpoint: url, WorkspaceEndpoint: url, ProjectID: projectID, DomainID: domainID}
 	if aksk {
-		cfg.AccessKey, cfg.SecretKey = testAK, testSK
+		cfg.AccessKey, cfg.SecretKey = testAK, mfa.NewSecret(testSK)
 	} else {
-		cfg.Token = testToken
+		cfg.Token = mfa.NewSecret(testToken)
 	}
 	c, err := huaweiiam.NewClient(cfg)
 	if err != nil {

@@ -1,8 +1,13 @@
 package transport
 
 import (
-	"encoding/json"
 	"errors"
+
+	// goccy/go-json reads the same JSON into the same structs as
+	// encoding/json (case-insensitive member names, the last of duplicate
+	// members wins, UnmarshalJSON methods called), two to seven times
+	// faster on the vendors' device lists: BENCHMARKS.md has the figures.
+	json "github.com/goccy/go-json"
 )
 
 // DecodeJSON decodes the body of r into v, a wire struct of the vendor's
@@ -17,3 +22,8 @@ func (r *Response) DecodeJSON(v any) error {
 	}
 	return nil
 }
+
+// UnmarshalJSON decodes data into v with the library DecodeJSON uses: the
+// UnmarshalJSON method of a wire type calls it, so that one library reads
+// a whole body.
+func UnmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -55,6 +55,16 @@ type Config struct {
 	// request id, tried in order. nil means X-Request-Id and
 	// X-Openstack-Request-Id.
 	RequestIDHeaders []string
+	// RateLimit is the most requests per second the Client sends, every
+	// attempt counted; 0 means no limit. Burst is how many may go at once
+	// (0 means 1). Check both with CheckRate.
+	RateLimit float64
+	Burst     int
+	// FixedRate keeps the rate where RateLimit sets it. Without it, a
+	// refusal for rate (HTTP 429 or 413) lowers the rate of every call of
+	// the Client, and calls that succeed raise it again slowly, never above
+	// RateLimit; with no RateLimit, the first refusal sets one.
+	FixedRate bool
 }
 
 // Authenticator sets credentials on a request. Authenticate runs before
@@ -158,6 +168,8 @@ type Client struct {
 	decodeError  func(*Response) *mfa.APIError
 	requestIDHdr []string
 	policy       mfa.RetryPolicy
+	pacer        *pacer // nil with FixedRate and no RateLimit
+	idle         http.RoundTripper
 }
 
 // New returns a Client for cfg.
@@ -185,6 +197,15 @@ func New(cfg Config) (*Client, error) {
 	if c.requestIDHdr == nil {
 		c.requestIDHdr = []string{"X-Request-Id", "X-Openstack-Request-Id"}
 	}
+	if err := CheckRate("transport", cfg.RateLimit, cfg.Burst); err != nil {
+		return nil, err
+	}
+	if cfg.RateLimit > 0 || !cfg.FixedRate {
+		c.pacer = newPacer(c.provider, cfg.RateLimit, cfg.Burst, c.log)
+		if cfg.FixedRate {
+			c.pacer.ceiling = 0 // never raised, and observe is not called
+		}
+	}
 	c.http = c.httpClient(cfg.HTTPClient)
 	c.retrying = &retryablehttp.Client{
 		HTTPClient:   c.http,
@@ -208,11 +229,18 @@ func New(cfg Config) (*Client, error) {
 // CloseIdleConnections closes the idle keep-alive connections of the
 // Client's HTTP transport.
 func (c *Client) CloseIdleConnections() {
-	if t, ok := c.http.Transport.(keepIdle); ok {
-		if ci, ok := t.RoundTripper.(interface{ CloseIdleConnections() }); ok {
-			ci.CloseIdleConnections()
-		}
+	if ci, ok := c.idle.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
 	}
+}
+
+// Rate returns the rate the Client paces its requests at, in requests per
+// second, or 0 when they are not paced.
+func (c *Client) Rate() float64 {
+	if c.pacer == nil {
+		return 0
+	}
+	return c.pacer.Rate()
 }
 
 // Provider returns the provider name the Client puts in errors.
@@ -221,9 +249,9 @@ func (c *Client) Provider() string { return c.provider }
 // Logger returns the Client's logger (never nil).
 func (c *Client) Logger() *slog.Logger { return c.log }
 
-// httpClient copies the caller's client, or makes one, and closes two
-// traps: credentials following a redirect to another host, and a failed
-// retry run closing the idle connections every other call shares.
+// httpClient copies the caller's client, or makes one, paces it, and
+// closes two traps: credentials following a redirect to another host, and
+// a failed retry run closing the idle connections every other call shares.
 func (c *Client) httpClient(caller *http.Client) *http.Client {
 	hc := &http.Client{}
 	if caller != nil {
@@ -236,7 +264,11 @@ func (c *Client) httpClient(caller *http.Client) *http.Client {
 		t.ResponseHeaderTimeout = time.Minute
 		hc.Transport = t
 	}
-	hc.Transport = keepIdle{hc.Transport}
+	// The idle connections are closed by CloseIdleConnections alone: the
+	// wrapper hides them from retryablehttp, which closes them whenever a
+	// retry run gives up, on a pool every other call shares.
+	c.idle = hc.Transport
+	hc.Transport = pacedTransport{next: hc.Transport, pacer: c.pacer}
 	next := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
@@ -266,11 +298,6 @@ var credentialHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie",
 	"X-Auth-Token", "X-Subject-Token", "X-Security-Token",
 }
-
-// keepIdle hides the wrapped RoundTripper's CloseIdleConnections, which
-// retryablehttp calls whenever a retry run gives up: on a shared pool that
-// would drop every other call's idle connections.
-type keepIdle struct{ http.RoundTripper }
 
 // Do sends req and returns the response of a 2xx status with its body read
 // in full, once req.Decode, when set, has read it. Any other outcome is an
@@ -550,6 +577,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, context.Cause(ctx)
 	}
 	if err != nil {
+		var refused *mfa.APIError
+		if errors.As(err, &refused) {
+			return false, nil // the pacer's: waiting would pass the deadline
+		}
 		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 		if retry {
 			c.log.DebugContext(ctx, "network error, will retry", "provider", c.provider, "error", unwrapURLError(err))
@@ -561,6 +592,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 	default:
 		return false, nil
+	}
+	if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		if deadline, has := ctx.Deadline(); has && time.Now().Add(min(d, c.policy.MaxRetryAfter)).After(deadline) {
+			// The server's wait outlasts the call: give its answer now
+			// rather than sleep past the deadline.
+			return false, nil
+		}
 	}
 	if c.decodeError == nil {
 		return true, nil

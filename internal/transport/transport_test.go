@@ -269,15 +269,24 @@ func TestCancelDuringBackoff(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestDeadlineDuringBackoff(t *testing.T) {
+func TestRetryAfterPastTheDeadlineFailsAtOnce(t *testing.T) {
 	c, mt := mockClient(t, func(c *Config) { c.Retry.MaxRetryAfter = time.Hour })
 	resp := httpmock.NewStringResponse(429, "")
 	resp.Header.Set("Retry-After", "60")
 	mt.RegisterResponder("GET", base+"/x", httpmock.ResponderFromResponse(resp))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := c.Do(ctx, get("/x"))
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, mfa.ErrRateLimited, "the server's answer, not a wait to the deadline")
+	assert.NoError(t, ctx.Err(), "the call returned without sleeping to the deadline")
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+
+	// A wait that ends before the deadline is waited for.
+	resp.Header.Set("Retry-After", "0")
+	mt.RegisterResponder("GET", base+"/x", httpmock.ResponderFromResponse(resp))
+	_, err = c.Do(ctx, get("/x"))
+	assert.ErrorIs(t, err, mfa.ErrRateLimited)
+	assert.Equal(t, 1+fast.MaxAttempts, mt.GetTotalCallCount())
 }
 
 func TestBodySizeLimit(t *testing.T) {

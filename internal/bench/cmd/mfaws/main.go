@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/openmfa/mfa-go/huaweiiam"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func main() {
@@ -22,7 +23,7 @@ func main() {
 	flag.Parse()
 	c, err := huaweiiam.NewClient(huaweiiam.Config{
 		WorkspaceEndpoint: *endpoint, ProjectID: *project,
-		AccessKey: os.Getenv("HUAWEICLOUD_SDK_AK"), SecretKey: os.Getenv("HUAWEICLOUD_SDK_SK"),
+		AccessKey: os.Getenv("HUAWEICLOUD_SDK_AK"), SecretKey: mfa.NewSecret(os.Getenv("HUAWEICLOUD_SDK_SK")),
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mfaws:", err)

@@ -1,0 +1,241 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/openmfa/mfa-go/mfa"
+)
+
+// MaxBurst bounds Config.Burst: a burst larger than this is no pacing at
+// all, and is taken for a mistake.
+const MaxBurst = 10_000
+
+// Pacing tunes how fast the rate comes back after a refusal, and how far
+// it drops.
+const (
+	// minRate is the floor of a lowered rate, in requests per second: a
+	// client paced below it would look stalled.
+	minRate = 0.5
+	// lowerTo is the share of the rate the server was seen to accept that
+	// a refusal lowers the rate to.
+	lowerTo = 0.9
+	// raiseBy is how much a second of calls without a refusal raises the
+	// rate: slowly, so that refusals stay rare.
+	raiseBy = 1.03
+	// catchUpBy raises a rate set before a full second of answers could
+	// tell what the server accepts (a run that is refused at its start).
+	catchUpBy = 2
+)
+
+// CheckRate returns an error naming field when a rate or burst setting of a
+// vendor Config cannot work: a negative, NaN or infinite rate, a negative
+// burst or one above MaxBurst, or a burst without a rate.
+func CheckRate(pkg string, limit float64, burst int) error {
+	switch {
+	case math.IsNaN(limit) || math.IsInf(limit, 0) || limit < 0:
+		return fmt.Errorf("%s: Config.RateLimit %v is not a rate: give requests per second, or 0 for none", pkg, limit)
+	case burst < 0 || burst > MaxBurst:
+		return fmt.Errorf("%s: Config.Burst %d is out of range: give 0 to %d", pkg, burst, MaxBurst)
+	case burst > 0 && limit == 0:
+		return fmt.Errorf("%s: Config.Burst is set without Config.RateLimit", pkg)
+	}
+	return nil
+}
+
+// pacer spaces the requests of one Client. It starts at the configured
+// rate (none: as fast as calls come). When the server refuses a request
+// for rate, it lowers the rate for every caller, below what the server was
+// seen to accept; it raises it again, second by second, while calls
+// succeed, never above the configured rate.
+type pacer struct {
+	limiter  *rate.Limiter
+	ceiling  rate.Limit // the configured rate, rate.Inf for none; 0 for a fixed rate
+	burst    int
+	provider string
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	lowered  time.Time // requests sent before it were sent at a higher rate
+	raised   time.Time
+	accepted successWindow
+	// known is the rate a refusal lowered to once a full second of
+	// answers was counted; below it, the rate catches up fast.
+	known rate.Limit
+}
+
+func newPacer(provider string, limit float64, burst int, log *slog.Logger) *pacer {
+	ceiling := rate.Inf
+	if limit > 0 {
+		ceiling = rate.Limit(limit)
+	}
+	if burst == 0 {
+		burst = 1 // evenly spaced: what a server's token bucket accepts best
+	}
+	return &pacer{limiter: rate.NewLimiter(ceiling, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, known: rate.Inf}
+}
+
+// Rate returns the current rate in requests per second, or 0 when
+// requests are not paced.
+func (p *pacer) Rate() float64 {
+	if l := p.limiter.Limit(); l != rate.Inf {
+		return float64(l)
+	}
+	return 0
+}
+
+// errPastDeadline is the refusal of a request whose turn would come after
+// its context's deadline.
+var errPastDeadline = errors.New("the client's rate limit would not let the request go before its deadline")
+
+// wait blocks until the request may go. A wait that would outlast ctx's
+// deadline fails at once, as rate limited.
+func (p *pacer) wait(req *http.Request) error {
+	err := p.limiter.Wait(req.Context())
+	if err == nil || req.Context().Err() != nil {
+		return err
+	}
+	return &mfa.APIError{Provider: p.provider, Message: errPastDeadline.Error(), Kind: mfa.ErrRateLimited}
+}
+
+// observe learns from the answer to a request sent at sent.
+func (p *pacer) observe(status int, sent time.Time) {
+	switch {
+	case status >= 200 && status < 300:
+		p.succeeded()
+	case status == http.StatusTooManyRequests || status == http.StatusRequestEntityTooLarge:
+		p.refused(sent)
+	}
+}
+
+func (p *pacer) refused(sent time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if sent.Before(p.lowered) {
+		return // sent at the old rate: its refusal says nothing new
+	}
+	now := time.Now()
+	from := p.limiter.Limit()
+	base := from
+	if seen := p.accepted.rate(now); seen > 0 && seen < base {
+		base = seen
+	}
+	if base == rate.Inf {
+		return // nothing accepted yet to pace by: Retry-After alone says when to come back
+	}
+	to := max(minRate, base*lowerTo)
+	if p.accepted.full(now) {
+		p.known = to
+	}
+	p.limiter.SetLimitAt(now, to)
+	p.limiter.SetBurstAt(now, p.burst)
+	p.lowered, p.raised = now, now
+	p.log.Debug("rate lowered after a refusal", "provider", p.provider, "from", limitText(from), "to", limitText(to))
+}
+
+func (p *pacer) succeeded() {
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.accepted.add(now)
+	from := p.limiter.Limit()
+	if from >= p.ceiling || now.Sub(p.raised) < time.Second {
+		return
+	}
+	to := min(p.ceiling, from*raiseBy+0.5)
+	if from < p.known {
+		to = min(p.ceiling, p.known, from*catchUpBy)
+	}
+	p.limiter.SetLimitAt(now, to)
+	p.raised = now
+	p.log.Debug("rate raised", "provider", p.provider, "from", limitText(from), "to", limitText(to))
+}
+
+func limitText(l rate.Limit) string {
+	if l == rate.Inf {
+		return "none"
+	}
+	return fmt.Sprintf("%.2f/s", float64(l))
+}
+
+// successWindow counts the successes of the last second, in tenths of a
+// second, to tell the rate the server accepts.
+type successWindow struct {
+	start  int64 // the tenth of a second counts[0] began at
+	counts [10]int
+	first  time.Time // the first success counted
+}
+
+func (w *successWindow) add(now time.Time) {
+	w.advance(now)
+	w.counts[9]++
+	if w.first.IsZero() {
+		w.first = now
+	}
+}
+
+// rate returns the successes per second over the last second, or over
+// the time since the first success when that is shorter (at least a
+// tenth): a run that has just begun has no full second to count.
+func (w *successWindow) rate(now time.Time) rate.Limit {
+	w.advance(now)
+	n := 0
+	for _, c := range w.counts {
+		n += c
+	}
+	span := min(time.Second, max(100*time.Millisecond, now.Sub(w.first)))
+	return rate.Limit(float64(n) / span.Seconds())
+}
+
+// full reports whether the window has counted a whole second.
+func (w *successWindow) full(now time.Time) bool {
+	return !w.first.IsZero() && now.Sub(w.first) >= time.Second
+}
+
+// advance moves the window so that its last tenth is now's.
+func (w *successWindow) advance(now time.Time) {
+	tenth := now.UnixNano() / int64(100*time.Millisecond)
+	shift := tenth - 9 - w.start
+	switch {
+	case shift <= 0:
+		return
+	case shift >= int64(len(w.counts)):
+		w.counts = [10]int{}
+	default:
+		copy(w.counts[:], w.counts[shift:])
+		clear(w.counts[len(w.counts)-int(shift):])
+	}
+	w.start = tenth - 9
+}
+
+// pacedTransport paces every attempt, retries included, and shows the
+// pacer each answer.
+type pacedTransport struct {
+	next  http.RoundTripper
+	pacer *pacer
+}
+
+func (t pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.pacer == nil {
+		return t.next.RoundTrip(req)
+	}
+	if err := t.pacer.wait(req); err != nil {
+		if req.Body != nil {
+			req.Body.Close() // a RoundTripper owns the body, even when it fails
+		}
+		return nil, err
+	}
+	sent := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && t.pacer.ceiling != 0 {
+		t.pacer.observe(resp.StatusCode, sent)
+	}
+	return resp, err
+}
