@@ -135,14 +135,14 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		RequestID:                   cut(strings.TrimSpace(reqID), maxIDBytes),
 		EncodedAuthorizationMessage: cut(string(e.EncodedAuthorizationMessage), 4*maxMessageBytes),
 		Kind:                        kindOf(code),
-		Causes:                      causes(r, details),
+		Causes:                      causes(details),
 	}
 }
 
 // causes returns the sub-errors of "details" as *mfa.APIError values with
 // their code and message (error_code and error_msg, else code and message)
 // and their own details. They carry no status: they match no sentinel.
-func causes(r *transport.Response, details errorList) []error {
+func causes(details errorList) []error {
 	var out []error
 	for _, d := range details {
 		code, msg := d.ErrorCode, d.ErrorMsg
@@ -151,8 +151,8 @@ func causes(r *transport.Response, details errorList) []error {
 		}
 		e := &mfa.APIError{
 			Code:    cut(strings.TrimSpace(string(code)), maxCodeBytes),
-			Message: r.Redact(cut(strings.TrimSpace(string(msg)), maxMessageBytes)),
-			Causes:  causes(r, d.Details),
+			Message: cut(strings.TrimSpace(string(msg)), maxMessageBytes),
+			Causes:  causes(d.Details),
 		}
 		if e.Code != "" || e.Message != "" || e.Causes != nil {
 			out = append(out, e)

@@ -500,10 +500,20 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 	if e.RequestID == "" {
 		e.RequestID = resp.requestID
 	}
-	e.Message = resp.Redact(e.Message)
-	e.Details = resp.Redact(e.Details)
-	e.EncodedAuthorizationMessage = resp.Redact(e.EncodedAuthorizationMessage)
+	redactError(e, resp.secrets())
 	return e
+}
+
+// redactError removes secrets from every text of e and of its causes.
+func redactError(e *mfa.APIError, secrets []string) {
+	e.Message = Redact(e.Message, secrets)
+	e.Details = Redact(e.Details, secrets)
+	e.EncodedAuthorizationMessage = Redact(e.EncodedAuthorizationMessage, secrets)
+	for _, cause := range e.Causes {
+		if c, ok := cause.(*mfa.APIError); ok {
+			redactError(c, secrets)
+		}
+	}
 }
 
 // callError turns the error of a call that got no usable response into

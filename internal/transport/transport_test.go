@@ -868,3 +868,19 @@ func TestRedirectOfABodyToAnotherHostIsNotFollowed(t *testing.T) {
 type authFunc func(req *http.Request) error
 
 func (f authFunc) Authenticate(req *http.Request) error { return f(req) }
+
+func TestCausesAreRedacted(t *testing.T) {
+	c, mt := mockClient(t, func(c *Config) {
+		c.DecodeError = func(r *Response) *mfa.APIError {
+			inner := &mfa.APIError{Message: "inner " + string(r.Body)}
+			return &mfa.APIError{Message: "outer", Causes: []error{&mfa.APIError{Details: string(r.Body), Causes: []error{inner}}}}
+		}
+	})
+	mt.RegisterResponder("GET", base+"/x", httpmock.NewStringResponder(400, "echo "+secretToken))
+	req := get("/x")
+	req.Header = http.Header{"X-Auth-Token": {secretToken}}
+	_, err := c.Do(context.Background(), req)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secretToken, "the vendor's sub-errors are cleaned as the error is")
+	assert.Contains(t, err.Error(), "inner echo [REDACTED]")
+}
