@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -13,10 +12,6 @@ import (
 
 	"github.com/openmfa/mfa-go/mfa"
 )
-
-// MaxBurst bounds Config.Burst: a burst larger than this is no pacing at
-// all, and is taken for a mistake.
-const MaxBurst = 10_000
 
 // Pacing tunes how fast the rate comes back after a refusal, and how far
 // it drops.
@@ -35,23 +30,8 @@ const (
 	catchUpBy = 2
 )
 
-// CheckRate returns an error naming field when a rate or burst setting of a
-// vendor Config cannot work: a negative, NaN or infinite rate, a negative
-// burst or one above MaxBurst, or a burst without a rate.
-func CheckRate(pkg string, limit float64, burst int) error {
-	switch {
-	case math.IsNaN(limit) || math.IsInf(limit, 0) || limit < 0:
-		return fmt.Errorf("%s: Config.RateLimit %v is not a rate: give requests per second, or 0 for none", pkg, limit)
-	case burst < 0 || burst > MaxBurst:
-		return fmt.Errorf("%s: Config.Burst %d is out of range: give 0 to %d", pkg, burst, MaxBurst)
-	case burst > 0 && limit == 0:
-		return fmt.Errorf("%s: Config.Burst is set without Config.RateLimit", pkg)
-	}
-	return nil
-}
-
-// pacer spaces the requests of one Client. It starts at the configured
-// rate (none: as fast as calls come). When the server refuses a request
+// pacer spaces the requests of one Client as mfa.Pacing says. It starts
+// at the configured rate (none: as fast as calls come). When the server refuses a request
 // for rate, it lowers the rate for every caller, below what the server was
 // seen to accept; it raises it again, second by second, while calls
 // succeed, never above the configured rate.
@@ -71,15 +51,17 @@ type pacer struct {
 	known rate.Limit
 }
 
-func newPacer(provider string, limit float64, burst int, log *slog.Logger) *pacer {
-	ceiling := rate.Inf
-	if limit > 0 {
-		ceiling = rate.Limit(limit)
+func newPacer(provider string, pacing mfa.Pacing, log *slog.Logger) *pacer {
+	limit := rate.Inf
+	if pacing.Rate > 0 {
+		limit = rate.Limit(pacing.Rate)
 	}
-	if burst == 0 {
-		burst = 1 // evenly spaced: what a server's token bucket accepts best
+	ceiling := limit
+	if pacing.Fixed {
+		ceiling = 0 // never raised, and answers are not observed
 	}
-	return &pacer{limiter: rate.NewLimiter(ceiling, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, known: rate.Inf}
+	burst := max(pacing.Burst, 1)
+	return &pacer{limiter: rate.NewLimiter(limit, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, known: rate.Inf}
 }
 
 // Rate returns the current rate in requests per second, or 0 when

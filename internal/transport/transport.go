@@ -55,16 +55,9 @@ type Config struct {
 	// request id, tried in order. nil means X-Request-Id and
 	// X-Openstack-Request-Id.
 	RequestIDHeaders []string
-	// RateLimit is the most requests per second the Client sends, every
-	// attempt counted; 0 means no limit. Burst is how many may go at once
-	// (0 means 1). Check both with CheckRate.
-	RateLimit float64
-	Burst     int
-	// FixedRate keeps the rate where RateLimit sets it. Without it, a
-	// refusal for rate (HTTP 429 or 413) lowers the rate of every call of
-	// the Client, and calls that succeed raise it again slowly, never above
-	// RateLimit; with no RateLimit, the first refusal sets one.
-	FixedRate bool
+	// Pacing says how fast the Client sends its requests; a refusal for
+	// rate is an HTTP 429 or 413 (the vendors' rate-limit statuses).
+	Pacing mfa.Pacing
 }
 
 // Authenticator sets credentials on a request. Authenticate runs before
@@ -168,7 +161,7 @@ type Client struct {
 	decodeError  func(*Response) *mfa.APIError
 	requestIDHdr []string
 	policy       mfa.RetryPolicy
-	pacer        *pacer // nil with FixedRate and no RateLimit
+	pacer        *pacer // nil for a fixed Pacing with no Rate
 	idle         http.RoundTripper
 }
 
@@ -197,14 +190,11 @@ func New(cfg Config) (*Client, error) {
 	if c.requestIDHdr == nil {
 		c.requestIDHdr = []string{"X-Request-Id", "X-Openstack-Request-Id"}
 	}
-	if err := CheckRate("transport", cfg.RateLimit, cfg.Burst); err != nil {
-		return nil, err
+	if err := cfg.Pacing.Validate(); err != nil {
+		return nil, fmt.Errorf("transport: Pacing: %w", err)
 	}
-	if cfg.RateLimit > 0 || !cfg.FixedRate {
-		c.pacer = newPacer(c.provider, cfg.RateLimit, cfg.Burst, c.log)
-		if cfg.FixedRate {
-			c.pacer.ceiling = 0 // never raised, and observe is not called
-		}
+	if cfg.Pacing.Rate > 0 || !cfg.Pacing.Fixed {
+		c.pacer = newPacer(c.provider, cfg.Pacing, c.log)
 	}
 	c.http = c.httpClient(cfg.HTTPClient)
 	c.retrying = &retryablehttp.Client{
