@@ -1,4 +1,4 @@
-package zstack_test
+package zstack
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"testing"
 
 	"github.com/openmfa/mfa-go/internal/benchkit"
-	"github.com/openmfa/mfa-go/zstack"
+	"github.com/openmfa/mfa-go/internal/transport"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // benchPage is one page of n secrets as ZStack sends it (compact JSON):
@@ -38,6 +39,23 @@ func benchPage(n int) []byte {
 	}
 	fmt.Fprintf(&b, `],"total":%d}`, n)
 	return []byte(b.String())
+}
+
+// BenchmarkDecodePage1000 is decoding alone: a page of 1,000 secrets into
+// a SecretPage, dates included.
+func BenchmarkDecodePage1000(b *testing.B) {
+	c, err := NewClient(Config{Endpoint: "http://zs.test:8080", SessionID: mfa.NewSecret("s")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp := &transport.Response{StatusCode: 200, Body: benchPage(1000)}
+	b.SetBytes(int64(len(resp.Body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.decodePage(context.Background(), resp, 1000, true); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // benchSecret is what net/http + encoding/json read of a record: the
@@ -72,8 +90,8 @@ func BenchmarkSecretsPage1000(b *testing.B) {
 			return len(v.Inventories), err
 		})
 	})
-	newClient := func(b *testing.B) *zstack.Client {
-		c, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, SessionID: "s"})
+	newClient := func(b *testing.B) *Client {
+		c, err := NewClient(Config{Endpoint: srv.URL, SessionID: mfa.NewSecret("s")})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -86,7 +104,7 @@ func BenchmarkSecretsPage1000(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
-			page, err := c.QuerySecrets(ctx, zstack.QueryOptions{Limit: n})
+			page, err := c.QuerySecrets(ctx, QueryOptions{Limit: n})
 			if err != nil || len(page.Secrets) != n {
 				b.Fatal(err)
 			}

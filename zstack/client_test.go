@@ -1,22 +1,26 @@
 package zstack_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
 func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
-	ok := zstack.Config{Endpoint: base, SessionID: sessionSentinel}
+	ok := zstack.Config{Endpoint: base, SessionID: mfa.NewSecret(sessionSentinel)}
 	tests := []struct {
 		name   string
 		mutate func(*zstack.Config)
@@ -31,12 +35,14 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		{"userinfo", func(c *zstack.Config) { c.Endpoint = "http://admin:" + passwordSentinel + "@zs.test:8080" }, "carries user information"},
 		{"bad userinfo", func(c *zstack.Config) { c.Endpoint = "http://admin:" + passwordSentinel + "%zz@zs.test" }, "Config.Endpoint"},
 		{"query", func(c *zstack.Config) { c.Endpoint = base + "?x=1" }, "query or a fragment"},
-		{"no credentials", func(c *zstack.Config) { c.SessionID = "" }, "no credentials"},
-		{"both credentials", func(c *zstack.Config) { c.AccountName, c.Password = "admin", passwordSentinel }, "both SessionID and AccountName/Password"},
-		{"account without password", func(c *zstack.Config) { c.SessionID, c.AccountName = "", "admin" }, "Config.Password is empty"},
-		{"password without account", func(c *zstack.Config) { c.SessionID, c.Password = "", passwordSentinel }, "Config.AccountName is empty"},
-		{"session with newline", func(c *zstack.Config) { c.SessionID = sessionSentinel + "\n" }, "Config.SessionID holds"},
-		{"account with control", func(c *zstack.Config) { c.SessionID, c.AccountName, c.Password = "", "ad\x00min", passwordSentinel }, "Config.AccountName holds"},
+		{"no credentials", func(c *zstack.Config) { c.SessionID = mfa.Secret{} }, "no credentials"},
+		{"both credentials", func(c *zstack.Config) { c.AccountName, c.Password = "admin", mfa.NewSecret(passwordSentinel) }, "both SessionID and AccountName/Password"},
+		{"account without password", func(c *zstack.Config) { c.SessionID, c.AccountName = mfa.Secret{}, "admin" }, "Config.Password is empty"},
+		{"password without account", func(c *zstack.Config) { c.SessionID, c.Password = mfa.Secret{}, mfa.NewSecret(passwordSentinel) }, "Config.AccountName is empty"},
+		{"session with newline", func(c *zstack.Config) { c.SessionID = mfa.NewSecret(sessionSentinel + "\n") }, "Config.SessionID holds"},
+		{"account with control", func(c *zstack.Config) {
+			c.SessionID, c.AccountName, c.Password = mfa.Secret{}, "ad\x00min", mfa.NewSecret(passwordSentinel)
+		}, "Config.AccountName holds"},
 		{"negative page size", func(c *zstack.Config) { c.PageSize = -1 }, "Config.PageSize -1 is out of range"},
 		{"huge page size", func(c *zstack.Config) { c.PageSize = zstack.MaxPageSize + 1 }, "Config.PageSize"},
 		{"negative max response", func(c *zstack.Config) { c.MaxResponseBytes = -1 }, "Config.MaxResponseBytes"},
@@ -82,12 +88,12 @@ func TestEndpointForms(t *testing.T) {
 }
 
 func TestNameDefaultsAndIsSettable(t *testing.T) {
-	c, err := zstack.NewClient(zstack.Config{Endpoint: base, SessionID: sessionSentinel})
+	c, err := zstack.NewClient(zstack.Config{Endpoint: base, SessionID: mfa.NewSecret(sessionSentinel)})
 	require.NoError(t, err)
 	assert.Equal(t, "zstack", c.Name())
 	assert.Equal(t, zstack.DefaultName, c.Name())
 
-	c, err = zstack.NewClient(zstack.Config{Endpoint: base, SessionID: sessionSentinel, Name: "zs-prod"})
+	c, err = zstack.NewClient(zstack.Config{Endpoint: base, SessionID: mfa.NewSecret(sessionSentinel), Name: "zs-prod"})
 	require.NoError(t, err)
 	assert.Equal(t, "zs-prod", c.Name())
 
@@ -98,38 +104,59 @@ func TestNameDefaultsAndIsSettable(t *testing.T) {
 	assert.True(t, isLister)
 }
 
-func TestConfigPrintsNoSecret(t *testing.T) {
-	for _, cfg := range []zstack.Config{
-		{Endpoint: base, SessionID: sessionSentinel},
-		{Endpoint: base, AccountName: "admin", Password: passwordSentinel},
-	} {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-			out := fmt.Sprintf(verb, cfg) + fmt.Sprintf(verb, &cfg)
-			assertNoSecret(t, "Config "+verb, out)
-			assert.Contains(t, out, "[REDACTED]", verb)
-		}
-		b, err := json.Marshal(cfg)
-		require.NoError(t, err)
-		assertNoSecret(t, "Config JSON", string(b))
-		assert.Contains(t, string(b), `"AccountName"`)
-
-		logger, logs := testlog.New()
-		logger.Info("config", "cfg", cfg)
-		assertNoSecret(t, "Config log", logs.String())
-		assert.Contains(t, logs.String(), "[REDACTED]")
-	}
-	assert.Contains(t, zstack.Config{AccountName: "admin", Password: "x"}.String(), `AccountName:"admin"`)
-	assert.Contains(t, zstack.Config{SessionID: ""}.String(), `SessionID:""`, "an absent secret is shown empty")
-}
-
-func TestClientPrintsNoSecret(t *testing.T) {
+// TestCredentialsNeverPrint prints a Config (by value and pointer) with
+// every credential set, and a Client of each kind after a call, under
+// every verb and flag, in JSON and in slog records: no credential, nor its
+// hex, appears.
+func TestCredentialsNeverPrint(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodPut, loginURL, respond(200, fixture(t, "login.json")))
 	mt.RegisterResponder(http.MethodGet, secretsURL, respond(200, fixture(t, "secrets_empty.json")))
+	var values []any
 	for _, c := range []*zstack.Client{newSessionClient(t, mt), newLoginClient(t, mt)} {
 		_, err := c.UserDevices(context.Background(), "u1") // logged in now
 		require.NoError(t, err)
-		out := fmt.Sprintf("%v %+v %#v %+v", c, *c, c, *c)
-		assertNoSecret(t, "Client", out)
+		values = append(values, c, *c)
 	}
+	cfg := zstack.Config{
+		Endpoint:    base,
+		SessionID:   mfa.NewSecret(sessionSentinel),
+		AccountName: "admin",
+		Password:    mfa.NewSecret(passwordSentinel),
+		HTTPClient:  &http.Client{Transport: mt},
+		Logger:      slog.New(slog.DiscardHandler),
+		Location:    time.UTC,
+	}
+	values = append(values, cfg, &cfg)
+
+	forbidden := secretValues()
+	for _, v := range secretValues() {
+		forbidden = append(forbidden, hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v))))
+	}
+	check := func(what, out string) {
+		t.Helper()
+		for _, v := range forbidden {
+			if strings.Contains(out, v) {
+				t.Errorf("%s leaks %q: %s", what, v, out)
+			}
+		}
+	}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "% x", "%#x", "%d", "%t", "%p", "%T", "%10s", "%-20v",
+		"%e", "%f", "%g", "%b", "%c", "%o", "%O", "%U", "%#U", "%+q", "%#q", "%08.3f", "%v%v"}
+	for i, v := range values {
+		for _, verb := range verbs {
+			check(fmt.Sprintf("value %d under %s", i, verb), fmt.Sprintf(verb, v, v))
+		}
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", v)
+		slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", v)
+		check(fmt.Sprintf("value %d in slog", i), text.String()+js.String())
+	}
+	b, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	check("Config JSON", string(b))
+	assert.Contains(t, string(b), `"AccountName":"admin"`)
+	assert.Contains(t, string(b), `"Password":"[REDACTED]"`)
+	assert.Contains(t, fmt.Sprintf("%+v", cfg), "SessionID:[REDACTED]")
+	assert.Contains(t, fmt.Sprintf("%+v", zstack.Config{}), "SessionID: ", "an absent credential prints empty")
 }

@@ -11,7 +11,7 @@
 //	c, err := zstack.NewClient(zstack.Config{
 //		Endpoint:    "http://zstack.example.com:8080",
 //		AccountName: "admin",
-//		Password:    os.Getenv("ZSTACK_PASSWORD"),
+//		Password:    mfa.NewSecret(os.Getenv("ZSTACK_PASSWORD")),
 //		Location:    shanghai, // the server's time zone; UTC by default
 //	})
 //	if err != nil { ... }
@@ -36,12 +36,15 @@
 // either Config.SessionID, or one the Client obtains by logging in with
 // Config.AccountName and Config.Password (PUT /zstack/v1/accounts/login;
 // the password travels as its hex SHA-512, as ZStack expects, and that
-// hash is treated as a secret too). A logged-in session is renewed once
-// when the server refuses it (ID.1001, invalid or expired session, or an
-// HTTP 401); a second refusal is an error matching mfa.ErrUnauthorized.
-// The session's expiredDate is not used: the server's refusal is what
-// counts. An account that needs a second factor to log in (ID.2001) cannot
-// be used.
+// hash is treated as a secret too). Both credentials are mfa.Secret
+// values: a Config and a Client print, log and marshal without them.
+//
+// A logged-in session is renewed once when the server refuses it (an HTTP
+// 401, or an error object with ID.1001, invalid or expired session,
+// whatever the status, 200 included); a second refusal is an error
+// matching mfa.ErrUnauthorized. The session's expiredDate is not used:
+// the server's refusal is what counts. An account that needs a second
+// factor to log in (ID.2001) cannot be used.
 //
 // Close (or Logout, with a context) logs out the session the Client
 // logged in with (DELETE /zstack/v1/accounts/sessions/{uuid}) and closes
@@ -85,23 +88,23 @@
 // "2006-01-02 15:04:05". The zone-less forms are read in Config.Location
 // (UTC by default); every time is returned in UTC. A date in no known
 // layout does not fail the call: CreatedAt is the zero time, the text is
-// kept (CreateDateText) and a warning naming the field and the value is
-// logged.
+// kept (CreateDateText) and a warning naming the secret's uuid, the field
+// and the value is logged.
 //
 // # The TOTP seed
 //
-// A secret's seed is a TOTPSecret, which prints, logs and marshals as
+// A secret's seed is an mfa.Secret (TOTPSecret, its former type, is now a
+// deprecated alias of it), which prints, logs and marshals as
 // "[REDACTED]"; Reveal returns it. *Secret and Secret print, log and
 // marshal without it, whatever the verb. Errors quote no part of a body
 // without first removing the value of every "secret" member.
 //
 // # Memory
 //
-// A page is read in one pass, and its secrets' strings point into the
-// page's body instead of being copied: AllDevices over 100,000 secrets
-// holds about one page (3 MiB) at a time. A device kept after its page is
-// done keeps that page's body alive (about 245 KB for 1,000 secrets);
-// strings.Clone the fields of the few devices kept from many pages.
+// Secrets, AllDevices and UserDevices read one page at a time: AllDevices
+// over 100,000 secrets holds about one page (its body, about 245 KB for
+// 1,000 secrets, and the secrets decoded from it) at a time. Each Secret
+// is a copy: keeping one keeps no body alive.
 //
 // # Errors
 //
@@ -111,10 +114,13 @@
 // object {code, description, details, elaboration, opaque, cause}: the
 // code decides the sentinel, whatever the status. Code is the code,
 // Message the description, Details the details (and the elaboration; opaque
-// is not kept), RequestID the reply's id; the cause chain is kept as
-// *mfa.APIError values (with no status, matching no sentinel) that
-// errors.Unwrap walks. An error object in a reply with a success status,
-// or "success": "false", is a failure too.
+// is not kept), RequestID the reply's id. Every cause is kept in Causes, as
+// an *mfa.APIError with no status that matches no sentinel: the cause
+// object first, then each of the causes list (ZStack's ErrorCodeList), each
+// with its own causes, 16 levels deep at most; errors.Is and errors.As
+// walk them, and Error prints them. An error object in a reply with a
+// success status, or "success": "false" (the string or the boolean), is a
+// failure too.
 //
 //	SYS.1000, 1001, 1009, 1010, 1011, 1012, 1016   mfa.ErrUnavailable (transient: retried)
 //	SYS.1003                                       mfa.ErrNotFound

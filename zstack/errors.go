@@ -3,13 +3,16 @@ package zstack
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
-// maxCauseDepth bounds the chain of causes kept from one error object.
+// maxCauseDepth bounds the nesting of causes kept from one error object:
+// each level is decoded again from its own text, so an unbounded chain
+// would cost time in the square of its depth.
 const maxCauseDepth = 16
 
 // codeKinds maps ZStack's error codes to the sentinel an error matches.
@@ -65,106 +68,78 @@ func kindFor(code string, status int) error {
 	}
 }
 
-// decodeError is the transport's DecodeError hook: it reads ZStack's error
-// object (or a bare "success":"false") from a reply that is not a success.
-// Any other body that may hold TOTP seeds (a page of secrets, whole or
-// cut short) is quoted with their values removed. The rest (the plain-text
-// 400 and 401 of the REST layer, a proxy's HTML) gives nil, so that the
-// transport quotes it.
-func decodeError(r *transport.Response) *mfa.APIError {
-	body := bytes.TrimSpace(r.Body)
-	if len(body) > 0 && body[0] == '{' {
-		var env envelope
-		if json.Unmarshal(body, &env) == nil {
-			if e := errorFrom(r, env); e != nil {
-				return e
-			}
-		}
-	}
-	if redacted, ok := redactSecretValues(body); ok {
-		return &mfa.APIError{Message: transport.Snippet(redacted, nil)}
-	}
+// envelope is what every ZStack reply may carry besides its payload: an
+// error (non-null means failure, whatever the status), a success flag (the
+// string "false" in newer releases), and the API message id.
+type envelope struct {
+	Error  *wireError  `json:"error"`
+	Failed failureFlag `json:"success"`
+	ID     looseString `json:"id"`
+}
+
+// failureFlag is a "success" member read as whether the reply failed: the
+// boolean false, or the string "false" as ZStack sends it. Any other value
+// says nothing.
+type failureFlag bool
+
+func (f *failureFlag) UnmarshalJSON(b []byte) error {
+	var v any
+	_ = transport.UnmarshalJSON(b, &v)
+	s, _ := v.(string)
+	*f = failureFlag(v == false || strings.EqualFold(strings.TrimSpace(s), "false"))
 	return nil
 }
 
-// envelopeError returns the failure a reply of any status reports, with
-// the Client's name and the reply's status, or nil.
-func (c *Client) envelopeError(r *transport.Response, env envelope) *mfa.APIError {
-	e := errorFrom(r, env)
-	if e == nil {
-		return nil
-	}
-	e.Provider = c.name
-	e.StatusCode = r.StatusCode
-	if e.RequestID == "" {
-		e.RequestID = r.RequestID()
-	}
-	if e.Kind == nil && r.StatusCode >= 200 && r.StatusCode < 300 {
-		e.Kind = mfa.ErrInvalidResponse // a success status that says failure, and no code
-	}
-	return e
+// wireError is ZStack's ErrorCode, and its ErrorCodeList's causes. A bare
+// string (or any value that is not an object) is read as its description.
+// The causes are kept as text and decoded level by level, as deep as
+// maxCauseDepth.
+type wireError struct {
+	Code        looseString       `json:"code"`
+	Description looseString       `json:"description"`
+	Details     looseString       `json:"details"`
+	Elaboration looseString       `json:"elaboration"`
+	Cause       json.RawMessage   `json:"cause"`
+	Causes      []json.RawMessage `json:"causes"`
 }
 
-// errorFrom builds the error a reply reports: a non-null "error", or a
-// "success" of false (the string, as ZStack sends it, or the boolean).
-func errorFrom(r *transport.Response, env envelope) *mfa.APIError {
+func (w *wireError) UnmarshalJSON(b []byte) error {
+	if b[0] != '{' {
+		return w.Description.UnmarshalJSON(b)
+	}
+	type fields wireError // without this method
+	return transport.UnmarshalJSON(b, (*fields)(w))
+}
+
+// failure returns the error a reply reports (a non-null "error", or a
+// "success" of false), without provider or status, or nil.
+func (env *envelope) failure(r *transport.Response) *mfa.APIError {
 	var e *mfa.APIError
 	switch {
-	case !isNull(env.Error):
-		e = errorObject(r, env.Error, r.StatusCode, 0)
-	case failed(env.Success):
+	case env.Error != nil:
+		e = env.Error.apiError(r, r.StatusCode, 0)
+	case bool(env.Failed):
 		e = &mfa.APIError{Message: "the reply says success is false, and carries no error"}
 	default:
 		return nil
 	}
-	var id string
-	if json.Unmarshal(env.ID, &id) == nil && printable(id) {
+	if id := string(env.ID); printable(id) {
 		e.RequestID = r.Redact(id)
 	}
 	return e
 }
 
-func failed(success json.RawMessage) bool {
-	var s any
-	if json.Unmarshal(success, &s) != nil {
-		return false
-	}
-	switch v := s.(type) {
-	case bool:
-		return !v
-	case string:
-		return strings.EqualFold(strings.TrimSpace(v), "false")
-	}
-	return false
-}
-
-// wireError is ZStack's ErrorCode. Its text fields are read leniently: a
-// number or an object where a string belongs still tells something.
-type wireError struct {
-	Code        looseString     `json:"code"`
-	Description looseString     `json:"description"`
-	Details     looseString     `json:"details"`
-	Elaboration looseString     `json:"elaboration"`
-	Cause       json.RawMessage `json:"cause"`
-}
-
-// errorObject turns an error object into an *mfa.APIError, its cause
-// chain included (nested causes have no status and match no sentinel).
-func errorObject(r *transport.Response, raw json.RawMessage, status, depth int) *mfa.APIError {
-	raw = bytes.TrimSpace(raw)
-	var w wireError
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &w) != nil {
-		// Not an object: keep whatever it says as the message.
-		var s looseString
-		_ = s.UnmarshalJSON(raw)
-		w = wireError{Description: s}
-	}
+// apiError turns an error object into an *mfa.APIError, with its causes
+// (which have no status and match no sentinel) in Causes: cause first,
+// then causes in order.
+func (w *wireError) apiError(r *transport.Response, status, depth int) *mfa.APIError {
+	text := func(s looseString) string { return r.Redact(strings.TrimSpace(string(s))) }
 	e := &mfa.APIError{
 		Code:    strings.TrimSpace(string(w.Code)),
-		Message: r.Redact(strings.TrimSpace(string(w.Description))),
-		Details: r.Redact(strings.TrimSpace(string(w.Details))),
+		Message: text(w.Description),
+		Details: text(w.Details),
 	}
-	if elab := r.Redact(strings.TrimSpace(string(w.Elaboration))); elab != "" && elab != e.Details && elab != e.Message {
+	if elab := text(w.Elaboration); elab != "" && elab != e.Details && elab != e.Message {
 		if e.Details == "" {
 			e.Details = elab
 		} else {
@@ -180,33 +155,32 @@ func errorObject(r *transport.Response, raw json.RawMessage, status, depth int) 
 	if depth == 0 {
 		e.Kind = kindFor(e.Code, status)
 	}
-	if !isNull(w.Cause) && depth+1 < maxCauseDepth {
-		e.Cause = errorObject(r, w.Cause, 0, depth+1)
+	if depth+1 >= maxCauseDepth {
+		return e
+	}
+	for _, raw := range append([]json.RawMessage{w.Cause}, w.Causes...) {
+		var cause *wireError
+		if transport.UnmarshalJSON(raw, &cause) == nil && cause != nil {
+			e.Causes = append(e.Causes, cause.apiError(r, 0, depth+1))
+		}
 	}
 	return e
 }
 
 // looseString reads a JSON string as itself, null as "", and any other
-// value as its compact JSON text (cut at 512 bytes).
+// value as its compact JSON text (cut at 512 bytes): an error field of an
+// unexpected type still tells something.
 type looseString string
 
 func (s *looseString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case isNull(b):
+	switch b[0] {
+	case 'n':
 		*s = ""
-	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = looseString(v)
+	case '"':
+		return transport.UnmarshalJSON(b, (*string)(s))
 	default:
 		var buf bytes.Buffer
-		if json.Compact(&buf, b) != nil {
-			buf.Reset()
-			buf.Write(b)
-		}
+		_ = json.Compact(&buf, b)
 		text := buf.String()
 		if len(text) > 512 {
 			text = strings.ToValidUTF8(text[:512], "") + "..."
@@ -214,4 +188,86 @@ func (s *looseString) UnmarshalJSON(b []byte) error {
 		*s = looseString(text)
 	}
 	return nil
+}
+
+// decodeError is the transport's DecodeError hook: it reads ZStack's error
+// object (or a bare "success":"false") from a reply that is not a success.
+// Any other body that may hold TOTP seeds (a page of secrets, whole or cut
+// short) is quoted with their values removed. The rest (the plain-text 400
+// and 401 of the REST layer, a proxy's HTML) gives nil, so that the
+// transport quotes it.
+func decodeError(r *transport.Response) *mfa.APIError {
+	var env envelope
+	if r.DecodeJSON(&env) == nil {
+		if e := env.failure(r); e != nil {
+			return e
+		}
+	}
+	if redacted, ok := redactSecretValues(r.Body); ok {
+		return &mfa.APIError{Message: transport.Snippet(redacted, nil)}
+	}
+	return nil
+}
+
+// envelopeError returns the failure a reply of any status reports, with
+// the Client's name and the reply's status, or nil.
+func (c *Client) envelopeError(r *transport.Response, env *envelope) error {
+	e := env.failure(r)
+	if e == nil {
+		return nil
+	}
+	e.Provider = c.name
+	e.StatusCode = r.StatusCode
+	if e.RequestID == "" {
+		e.RequestID = r.RequestID()
+	}
+	if e.Kind == nil && r.StatusCode >= 200 && r.StatusCode < 300 {
+		e.Kind = mfa.ErrInvalidResponse // a success status that says failure, and no code
+	}
+	return e
+}
+
+// memberKey matches a JSON string followed by a colon: a member's key,
+// short enough to read "secret" with every letter escaped.
+var memberKey = regexp.MustCompile(`"(?:[^"\\]|\\.){1,36}"[ \t\r\n]*:[ \t\r\n]*`)
+
+// redactSecretValues returns body with the value of every member whose key
+// reads "secret" replaced by "[REDACTED]", and whether it replaced any. A
+// key matches as encoding/json matches field names: under Unicode case
+// folding, escaped or not ("SECRET", "s\u0065cret"). The body need not be
+// valid JSON: every quoted string followed by a colon is looked at, even
+// inside what a parser would take for another string, since a body that
+// does not decode is exactly the one to be careful with; and a value that
+// does not decode (cut short, say) runs to the end of the body.
+func redactSecretValues(body []byte) ([]byte, bool) {
+	var out []byte
+	copied := 0
+	for at := 0; at < len(body); {
+		m := memberKey.FindIndex(body[at:])
+		if m == nil {
+			break
+		}
+		keyStart, valueStart := at+m[0], at+m[1]
+		at = keyStart + 1 // the next key may start inside this one
+		key := bytes.TrimRight(body[keyStart:valueStart], " \t\r\n:")
+		var name string
+		if valueStart == len(body) || json.Unmarshal(key, &name) != nil || !strings.EqualFold(name, "secret") {
+			continue
+		}
+		valueEnd := len(body)
+		dec := json.NewDecoder(bytes.NewReader(body[valueStart:]))
+		if dec.Decode(new(json.RawMessage)) == nil {
+			// A value is whole where a member or the body may end: 12AB is no number.
+			end := valueStart + int(dec.InputOffset())
+			if next := bytes.TrimLeft(body[end:], " \t\r\n"); len(next) == 0 || bytes.IndexByte([]byte(",}]"), next[0]) >= 0 {
+				valueEnd = end
+			}
+		}
+		out = append(append(out, body[copied:valueStart]...), `"`+mfa.Redacted+`"`...)
+		copied, at = valueEnd, valueEnd
+	}
+	if out == nil {
+		return body, false
+	}
+	return append(out, body[copied:]...), true
 }

@@ -2,8 +2,10 @@ package zstack_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -44,6 +46,8 @@ func TestErrorForms(t *testing.T) {
 		{"ID.1003 quota: not rate limited, not retried", 503, "error_id1003.json", mfa.ErrForbidden, "ID.1003",
 			"Quota exceeding", "quota exceeding", "", 1},
 		{"success false with error and id", 503, "error_success_false.json", mfa.ErrForbidden, "ID.1002",
+			"Permission denied", "operation denied", "9a8b7c6d5e4f30211f2e3d4c5b6a7988", 1},
+		{"success false with error in a 200 reply", 200, "error_success_false.json", mfa.ErrForbidden, "ID.1002",
 			"Permission denied", "operation denied", "9a8b7c6d5e4f30211f2e3d4c5b6a7988", 1},
 		{"error in a 200 reply", 200, "error_200.json", mfa.ErrNotFound, "SYS.1003",
 			"Resource not found", "no such secret", "", 1},
@@ -93,52 +97,96 @@ func TestErrorForms(t *testing.T) {
 	}
 }
 
-func TestCauseChainIsWalkedByUnwrap(t *testing.T) {
-	mt := newMock(t)
-	mt.RegisterResponder(http.MethodGet, secretsURL, respond(503, fixture(t, "error_nested_cause.json")))
-	c := newSessionClient(t, mt, func(c *zstack.Config) { c.Retry.MaxAttempts = 1 })
-	_, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
-	var top *mfa.APIError
-	require.ErrorAs(t, err, &top)
-
-	var codes []string
-	for e := error(top); e != nil; e = errors.Unwrap(e) {
-		ae, ok := e.(*mfa.APIError)
-		require.True(t, ok, "%T", e)
-		codes = append(codes, ae.Code)
-		if ae != top {
-			assert.Zero(t, ae.StatusCode, "a cause has no status")
-			assert.Empty(t, ae.Provider)
-			for _, s := range []error{mfa.ErrNotFound, mfa.ErrUnavailable, mfa.ErrBadRequest} {
-				assert.NotErrorIs(t, ae, s, "a cause matches no sentinel")
-			}
+// causeTree describes an error and its causes, depth first, as errors.Is
+// and errors.As walk them: "code[cause1 cause2[...]]".
+func causeTree(t *testing.T, err error) string {
+	t.Helper()
+	ae, ok := err.(*mfa.APIError)
+	require.True(t, ok, "%T", err)
+	s := ae.Code
+	if len(ae.Causes) > 0 {
+		var parts []string
+		for _, c := range ae.Causes {
+			parts = append(parts, causeTree(t, c))
 		}
+		s += "[" + strings.Join(parts, " ") + "]"
 	}
-	assert.Equal(t, []string{"SYS.1001", "SYS.1009", "SYS.1003"}, codes)
-	assert.ErrorIs(t, err, mfa.ErrUnavailable)
-	assert.NotErrorIs(t, err, mfa.ErrNotFound, "the innermost SYS.1003 does not make the error not-found")
-	assert.Contains(t, err.Error(), "caused by SYS.1009: No route (no management node serves the message): caused by SYS.1003")
+	return s
+}
+
+func TestEveryCauseIsKept(t *testing.T) {
+	tests := []struct {
+		body string
+		want error
+		tree string
+		text string
+	}{
+		{"error_nested_cause.json", mfa.ErrUnavailable, "SYS.1001[SYS.1009[SYS.1003]]",
+			"caused by SYS.1009: No route (no management node serves the message): caused by SYS.1003"},
+		{"error_causes.json", mfa.ErrBadRequest, "SYS.1006[HOST.1001 SYS.1001[SYS.1009]]",
+			"caused by HOST.1001: Host unreachable (host[uuid:4f3e2d1c0b0a09080706050403020100] is unreachable); and by SYS.1001: Operation timeout (the query timed out): caused by SYS.1009"},
+		{"error_cause_and_causes.json", mfa.ErrUnavailable, "SYS.1000[SYS.1006 SYS.1016[SYS.1003] ]",
+			"caused by SYS.1006: An operation failed (the first query failed); and by SYS.1016: I/O error (disk read failed): caused by SYS.1003: Resource not found (no such file); and by a plain string cause"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			mt := newMock(t)
+			mt.RegisterResponder(http.MethodGet, secretsURL, respond(503, fixture(t, tt.body)))
+			c := newSessionClient(t, mt, func(c *zstack.Config) { c.Retry.MaxAttempts = 1 })
+			_, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
+			var top *mfa.APIError
+			require.ErrorAs(t, err, &top)
+			assert.Equal(t, tt.tree, causeTree(t, top))
+			assert.Contains(t, err.Error(), tt.text)
+			assert.ErrorIs(t, err, tt.want)
+			if tt.want != mfa.ErrNotFound {
+				assert.NotErrorIs(t, err, mfa.ErrNotFound, "an inner SYS.1003 does not make the error not-found")
+			}
+			var walk func(e *mfa.APIError)
+			walk = func(e *mfa.APIError) {
+				for _, cause := range e.Causes {
+					ce := cause.(*mfa.APIError)
+					assert.Zero(t, ce.StatusCode, "a cause has no status")
+					assert.Empty(t, ce.Provider)
+					assert.Nil(t, ce.Kind, "a cause matches no sentinel")
+					assert.True(t, errors.Is(err, ce), "errors.Is reaches every cause")
+					walk(ce)
+				}
+			}
+			walk(top)
+		})
+	}
 }
 
 func TestDeepCauseChainIsCut(t *testing.T) {
 	body := `{"error":`
-	for range 100 {
+	for i := range 100 {
 		body += `{"code":"SYS.1006","description":"d","cause":`
+		if i%2 == 1 {
+			body = strings.TrimSuffix(body, `"cause":`) + `"causes":[`
+		}
 	}
 	body += `null`
-	for range 100 {
+	for i := range 100 {
+		if i%2 == 0 {
+			body += `]`
+		}
 		body += `}`
 	}
 	body += `}`
+	require.True(t, json.Valid([]byte(body)))
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, secretsURL, respond(503, []byte(body)))
 	c := newSessionClient(t, mt)
 	_, err := c.QuerySecrets(context.Background(), zstack.QueryOptions{})
-	n := 0
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	var e *mfa.APIError
+	require.ErrorAs(t, err, &e)
+	n := 1
+	for len(e.Causes) > 0 {
+		e = e.Causes[0].(*mfa.APIError)
 		n++
 	}
-	assert.LessOrEqual(t, n, 20)
+	assert.Equal(t, 16, n, "causes kept to a depth of 16")
 	assert.ErrorIs(t, err, mfa.ErrBadRequest)
 }
 
@@ -203,16 +251,16 @@ func TestBrokenBodiesAreInvalidResponses(t *testing.T) {
 		body    string
 		contain string
 	}{
-		{"broken_truncated.json", "malformed JSON"},
-		{"broken_cut_in_secret.json", "malformed JSON"},
-		{"broken_html.html", "malformed JSON"},
+		{"broken_truncated.json", "in string literal"},
+		{"broken_cut_in_secret.json", "unexpected end of JSON input"},
+		{"broken_html.html", "invalid character '<'"},
 		{"broken_empty.txt", "the body is empty"},
-		{"broken_wrong_types.json", "inventories.uuid is a JSON number"},
+		{"broken_wrong_types.json", "uuid of type string"},
 		{"broken_status_number.json", "status is neither a string nor an object"},
-		{"broken_secret_number.json", "inventories.secret is a JSON number"},
+		{"broken_secret_number.json", "a secret is not a string"},
 		{"broken_no_inventories.json", "the reply has no inventories"},
-		{"broken_inventories_object.json", "inventories is not a list"},
-		{"broken_array.json", "the reply is a JSON array"},
+		{"broken_inventories_object.json", "cannot unmarshal object into Go struct field queryReply.inventories"},
+		{"broken_array.json", "cannot unmarshal array"},
 		{"async_202.json", "asynchronous job"},
 	}
 	for _, tt := range tests {

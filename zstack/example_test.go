@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
@@ -47,7 +48,7 @@ func Example() {
 	c, err := zstack.NewClient(zstack.Config{
 		Endpoint:    srv.URL, // "http://zstack.example.com:8080"
 		AccountName: "admin",
-		Password:    "password",
+		Password:    mfa.NewSecret("password"),
 		Location:    time.UTC, // the zone the server prints its dates in
 	})
 	if err != nil {
@@ -72,7 +73,7 @@ func ExampleClient_QuerySecrets() {
 	srv := fakeZStack()
 	defer srv.Close()
 
-	c, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, SessionID: "b86c9016b4f24953a9edefb53ca0678c"})
+	c, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, SessionID: mfa.NewSecret("b86c9016b4f24953a9edefb53ca0678c")})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func newSessionClient(t *testing.T, mt *httpmock.MockTransport, mutate ...func(*
 	t.Helper()
 	cfg := zstack.Config{
 		Endpoint:   base,
-		SessionID:  sessionSentinel,
+		SessionID:  mfa.NewSecret(sessionSentinel),
 		HTTPClient: &http.Client{Transport: mt},
 		Retry:      fastRetry,
 	}
@@ -95,9 +95,9 @@ func newSessionClient(t *testing.T, mt *httpmock.MockTransport, mutate ...func(*
 func newLoginClient(t *testing.T, mt *httpmock.MockTransport, mutate ...func(*zstack.Config)) *zstack.Client {
 	t.Helper()
 	return newSessionClient(t, mt, append([]func(*zstack.Config){func(c *zstack.Config) {
-		c.SessionID = ""
+		c.SessionID = mfa.Secret{}
 		c.AccountName = "admin"
-		c.Password = passwordSentinel
+		c.Password = mfa.NewSecret(passwordSentinel)
 	}}, mutate...)...)
 }
 

@@ -19,25 +19,16 @@ const (
 	fieldAccountUUID = "accountUuid"
 )
 
-// get sends a GET and decodes its reply with decode. A reply that reports
-// an invalid session with a success status (the error object is what
-// counts) is treated as a refusal: the session is renewed once.
+// get sends a GET; decode reads its reply when the status is a success.
+// An error object in that reply is decode's error too: one that refuses
+// the session (ID.1001) makes the transport log in again and resend once,
+// as a 401 or a 503 with that code does.
 func (c *Client) get(ctx context.Context, path string, q url.Values, decode func(*transport.Response) error) error {
-	req := &transport.Request{Method: http.MethodGet, Path: path, Query: q, Accept: "application/json"}
-	for renewed := false; ; renewed = true {
-		resp, err := c.tc.Do(ctx, req)
-		if err != nil {
-			return err
-		}
-		err = decode(resp)
-		var ae *mfa.APIError
-		if !renewed && c.session != nil && errors.As(err, &ae) && errors.Is(ae, mfa.ErrUnauthorized) && !c.state.closed.Load() {
-			c.tc.Logger().DebugContext(ctx, "renewing credentials", "provider", c.name, "status", resp.StatusCode, "code", ae.Code)
-			c.session.src.Invalidate(c.session.src.Current())
-			continue
-		}
-		return err
+	if c.state.closed.Load() {
+		return ErrClosed
 	}
+	_, err := c.tc.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Accept: "application/json", Decode: decode})
+	return err
 }
 
 // QuerySecrets returns one page of secrets: GET
@@ -52,15 +43,11 @@ func (c *Client) QuerySecrets(ctx context.Context, opts QueryOptions) (*SecretPa
 		return nil, err // names the package and the option
 	}
 	var page *SecretPage
-	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) error {
-		var err error
+	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) (err error) {
 		page, err = c.decodePage(ctx, resp, opts.Limit, len(opts.Fields) == 0)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
+	return page, err
 }
 
 // Secrets yields every secret matching opts, page by page, holding one
@@ -138,15 +125,11 @@ func (c *Client) CountSecrets(ctx context.Context, opts QueryOptions) (int, erro
 	q.Del("start")
 	q.Set("count", "true")
 	var total int
-	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) error {
-		var err error
+	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) (err error) {
 		total, err = c.decodeCount(resp)
 		return err
 	})
-	if err != nil {
-		return 0, err
-	}
-	return total, nil
+	return total, err
 }
 
 // Secret returns the secret with this uuid (GET
@@ -177,10 +160,7 @@ func (c *Client) Secret(ctx context.Context, uuid string) (*Secret, error) {
 			Kind:       mfa.ErrNotFound,
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return found, nil
+	return found, err
 }
 
 // UserDevices returns the secrets of one user (q=userUuid=<userID>), as
@@ -195,11 +175,7 @@ func (c *Client) UserDevices(ctx context.Context, userID string) ([]mfa.Device, 
 	if err != nil {
 		return nil, err
 	}
-	devices := make([]mfa.Device, len(secrets))
-	for i, s := range secrets {
-		devices[i] = s
-	}
-	return devices, nil
+	return mfa.AsDevices(secrets), nil
 }
 
 // UserSecrets is UserDevices with the secrets' own type.

@@ -1,16 +1,16 @@
 package zstack
 
 import (
-	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/openmfa/mfa-go/internal/redact"
+	"github.com/openmfa/mfa-go/internal/timeparse"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -23,71 +23,24 @@ const (
 	Logined = "Logined"
 )
 
-// TOTPSecret is a TOTP seed, such as the secret of a ZStack two-factor
-// authentication secret. Its String, GoString, Format (every verb),
-// MarshalJSON, MarshalText and LogValue show "[REDACTED]" (or "" when
-// there is no seed); only Reveal returns the seed. The seed sits behind a
-// pointer, so that even printing a struct field by reflection shows none
-// of it. The zero TOTPSecret holds no seed.
-type TOTPSecret struct {
-	v *string
-}
+// TOTPSecret is a TOTP seed.
+//
+// Deprecated: use mfa.Secret.
+type TOTPSecret = mfa.Secret
 
-// NewTOTPSecret returns a TOTPSecret holding seed ("" gives the zero
-// TOTPSecret).
-func NewTOTPSecret(seed string) TOTPSecret {
-	if seed == "" {
-		return TOTPSecret{}
-	}
-	return TOTPSecret{v: &seed}
-}
-
-// Reveal returns the seed itself. Handle it as a password.
-func (t TOTPSecret) Reveal() string {
-	if t.v == nil {
-		return ""
-	}
-	return *t.v
-}
-
-// IsZero reports whether t holds no seed.
-func (t TOTPSecret) IsZero() bool { return t.v == nil }
-
-// String returns "[REDACTED]", or "" when t holds no seed.
-func (t TOTPSecret) String() string {
-	if t.v == nil {
-		return ""
-	}
-	return redact.Mark
-}
-
-// GoString returns "[REDACTED]" quoted, or "" quoted when t holds no seed.
-func (t TOTPSecret) GoString() string { return strconv.Quote(t.String()) }
-
-// Format prints String for every verb (quoted for %q, GoString for %#v).
-func (t TOTPSecret) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, t.String(), t.GoString())
-}
-
-// MarshalJSON returns "[REDACTED]" as a JSON string ("" when no seed).
-func (t TOTPSecret) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.Quote(t.String())), nil
-}
-
-// MarshalText returns "[REDACTED]" ("" when no seed).
-func (t TOTPSecret) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
-
-// LogValue returns "[REDACTED]" for log/slog ("" when no seed).
-func (t TOTPSecret) LogValue() slog.Value { return slog.StringValue(t.String()) }
+// NewTOTPSecret returns a TOTPSecret holding seed.
+//
+// Deprecated: use mfa.NewSecret.
+func NewTOTPSecret(seed string) TOTPSecret { return mfa.NewSecret(seed) }
 
 // Secret is a ZStack two-factor authentication secret: one TOTP device of
 // one user. It implements mfa.Device (as a value and as a pointer); ID is
-// the secret's uuid. It is immutable, and none of its printed, logged or
-// JSON forms holds the TOTP seed: read that with TOTPSecret().Reveal().
+// the secret's uuid. It is immutable, and none of its printed or JSON
+// forms holds the TOTP seed: read that with TOTPSecret().Reveal().
 type Secret struct {
 	provider     string
 	uuid         string
-	seed         TOTPSecret
+	seed         mfa.Secret
 	owner        string
 	userType     string
 	resourceUUID string
@@ -154,31 +107,24 @@ func (s Secret) ResourceUUID() string { return s.resourceUUID }
 func (s Secret) ResourceType() string { return s.resourceType }
 
 // TOTPSecret returns the TOTP seed, redacted in every printed form; call
-// Reveal on it to read it. It is the zero TOTPSecret when the reply had
-// none (a query with Fields that leaves it out).
-func (s Secret) TOTPSecret() TOTPSecret { return s.seed }
+// Reveal on it to read it. It holds nothing when the reply had none (a
+// query with Fields that leaves it out).
+func (s Secret) TOTPSecret() mfa.Secret { return s.seed }
 
 // String returns the secret's fields, the seed shown as "[REDACTED]".
-func (s Secret) String() string {
-	return "{" + s.fields(false) + "}"
-}
+func (s Secret) String() string { return "{" + s.fields(false) + "}" }
 
-// GoString returns the secret as %#v prints it, the seed shown as
-// "[REDACTED]".
-func (s Secret) GoString() string {
-	return "zstack.Secret{" + s.fields(true) + "}"
+// Format prints the secret under every verb without its seed: %#v in Go
+// syntax, %q quoted, any other verb as String. (Printed by reflection, the
+// seed would show as an address, and the times as their internals.)
+func (s Secret) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, s.String(), "zstack.Secret{"+s.fields(true)+"}")
 }
 
 func (s Secret) fields(goSyntax bool) string {
-	q := func(v string) string {
-		if goSyntax {
-			return strconv.Quote(v)
-		}
-		return v
-	}
-	sep := " "
+	q, sep := func(v string) string { return v }, " "
 	if goSyntax {
-		sep = ", "
+		q, sep = func(v string) string { return fmt.Sprintf("%q", v) }, ", "
 	}
 	parts := []string{
 		"Provider:" + q(s.provider),
@@ -204,79 +150,35 @@ func timeText(t time.Time, raw string) string {
 	return t.Format(time.RFC3339)
 }
 
-// Format prints the secret for every verb without its seed: %#v as
-// GoString, %q quoted, any other verb as String.
-func (s Secret) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, s.String(), s.GoString())
-}
-
-// LogValue returns the secret for log/slog, without its seed.
-func (s Secret) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("provider", s.provider),
-		slog.String("id", s.uuid),
-		slog.String("user_id", s.owner),
-		slog.String("status", string(s.status)),
-		slog.String("vendor_status", s.vendorStatus),
-	}
-	if !s.createdAt.IsZero() {
-		attrs = append(attrs, slog.Time("created_at", s.createdAt))
-	}
-	if !s.seed.IsZero() {
-		attrs = append(attrs, slog.String("totp_secret", redact.Mark))
-	}
-	return slog.GroupValue(attrs...)
-}
-
-// secretJSON is the stable JSON form of a Secret.
-type secretJSON struct {
-	Provider       string      `json:"provider"`
-	ID             string      `json:"id"`
-	UserID         string      `json:"user_id"`
-	UserType       string      `json:"user_type,omitempty"`
-	ResourceUUID   string      `json:"resource_uuid,omitempty"`
-	ResourceType   string      `json:"resource_type,omitempty"`
-	Status         mfa.Status  `json:"status"`
-	VendorStatus   string      `json:"vendor_status"`
-	CreatedAt      *time.Time  `json:"created_at,omitempty"`
-	CreateDateText string      `json:"create_date_text,omitempty"`
-	LastOpAt       *time.Time  `json:"last_op_at,omitempty"`
-	LastOpDateText string      `json:"last_op_date_text,omitempty"`
-	TOTPSecret     *TOTPSecret `json:"totp_secret,omitempty"`
-}
-
-// MarshalJSON returns the secret as a JSON object with snake_case keys:
-// provider, id, user_id, user_type, resource_uuid, resource_type, status,
-// vendor_status, created_at and last_op_at (RFC 3339, UTC; left out when
-// unknown), create_date_text and last_op_date_text (only when the date
-// was in no known layout), and totp_secret, "[REDACTED]" when the reply
-// held a seed.
+// MarshalJSON returns the secret as mfa.DeviceJSON with ZStack's own
+// members beside it: user_type, resource_uuid, resource_type, last_op_at
+// (RFC 3339, UTC), create_date_text and last_op_date_text (only when the
+// date was in no known layout), and totp_secret, "[REDACTED]" when the
+// reply held a seed.
 func (s Secret) MarshalJSON() ([]byte, error) {
-	j := secretJSON{
-		Provider:     s.provider,
-		ID:           s.uuid,
-		UserID:       s.owner,
+	j := struct {
+		mfa.DeviceJSON
+		UserType       string     `json:"user_type,omitempty"`
+		ResourceUUID   string     `json:"resource_uuid,omitempty"`
+		ResourceType   string     `json:"resource_type,omitempty"`
+		CreateDateText string     `json:"create_date_text,omitempty"`
+		LastOpAt       *time.Time `json:"last_op_at,omitempty"`
+		LastOpDateText string     `json:"last_op_date_text,omitempty"`
+		TOTPSecret     mfa.Secret `json:"totp_secret,omitzero"`
+	}{
+		DeviceJSON:   mfa.NewDeviceJSON(s),
 		UserType:     s.userType,
 		ResourceUUID: s.resourceUUID,
 		ResourceType: s.resourceType,
-		Status:       s.status,
-		VendorStatus: s.vendorStatus,
+		TOTPSecret:   s.seed,
 	}
-	if !s.createdAt.IsZero() {
-		t := s.createdAt
-		j.CreatedAt = &t
-	} else {
+	if s.createdAt.IsZero() {
 		j.CreateDateText = s.createText
 	}
-	if !s.lastOpAt.IsZero() {
-		t := s.lastOpAt
+	if t := s.lastOpAt; !t.IsZero() {
 		j.LastOpAt = &t
 	} else {
 		j.LastOpDateText = s.lastOpText
-	}
-	if !s.seed.IsZero() {
-		seed := s.seed
-		j.TOTPSecret = &seed
 	}
 	return json.Marshal(j)
 }
@@ -303,158 +205,205 @@ type SecretPage struct {
 	HasTotal bool
 }
 
-// The wire forms.
-
-// envelope is what every ZStack reply may carry besides its payload: an
-// error (non-null means failure, whatever the status), a success flag
-// (a string "false" in newer releases), and the API message id.
-type envelope struct {
-	Error   json.RawMessage `json:"error"`
-	Success json.RawMessage `json:"success"`
-	ID      json.RawMessage `json:"id"`
+// queryReply is the reply of a ZStack query. A reply without inventories
+// is not a page, while "inventories": null is an empty one. decodePage
+// tells them apart by pointing Inventories at a nil list before decoding:
+// a list fills it (an empty list with an empty, non-nil slice), null sets
+// the pointer itself to nil, and a reply without the member leaves both.
+type queryReply struct {
+	envelope
+	Inventories *[]wireSecret `json:"inventories"`
+	Total       *int64        `json:"total"`
+	Location    string        `json:"location"` // an asynchronous job
 }
 
-func isNull(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) == 0 || string(b) == "null"
+// wireSecret is one row of the inventories.
+type wireSecret struct {
+	UUID         string     `json:"uuid"`
+	Secret       mfa.Secret `json:"secret"`
+	UserUUID     string     `json:"userUuid"`
+	AccountUUID  string     `json:"accountUuid"` // the owner in older releases
+	UserType     string     `json:"userType"`
+	ResourceUUID string     `json:"resourceUuid"`
+	ResourceType string     `json:"resourceType"`
+	Status       wireStatus `json:"status"`
+	CreateDate   wireDate   `json:"createDate"`
+	LastOpDate   wireDate   `json:"lastOpDate"`
 }
 
-// invalid is the error for a reply that does not decode: it matches
-// mfa.ErrInvalidResponse and quotes the first bytes of the body, with the
-// value of every "secret" member removed first.
-func (c *Client) invalid(resp *transport.Response, cause error) *mfa.APIError {
-	r := *resp
-	r.Body, _ = redactSecretValues(resp.Body)
-	e := r.Invalid(cause)
-	if e.Provider == "" {
-		e.Provider = c.name
+// wireStatus is status as a string ("NewCreated") or, as the API reference
+// describes it, an enum object ({"name": "NewCreated", "ordinal": 0}).
+type wireStatus string
+
+func (s *wireStatus) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+		*s = ""
+	case '"':
+		return transport.UnmarshalJSON(b, (*string)(s))
+	case '{':
+		var enum struct {
+			Name *string `json:"name"`
+		}
+		if transport.UnmarshalJSON(b, &enum) != nil {
+			return errors.New("status is an object whose name is not a string")
+		}
+		if enum.Name != nil {
+			*s = wireStatus(*enum.Name)
+		}
+	default:
+		return errors.New("status is neither a string nor an object")
 	}
+	return nil
+}
+
+// wireDate is a date as the server sent it: a string, kept as it is, or a
+// number, kept as its text (it is in no known layout).
+type wireDate string
+
+func (d *wireDate) UnmarshalJSON(b []byte) error {
+	switch {
+	case b[0] == 'n':
+		*d = ""
+	case b[0] == '"':
+		return transport.UnmarshalJSON(b, (*string)(d))
+	case b[0] == '-' || '0' <= b[0] && b[0] <= '9':
+		*d = wireDate(b)
+	default:
+		return errors.New("a date is neither a string nor a number")
+	}
+	return nil
+}
+
+// decodeJSON decodes the body of resp into v. The transport's error for a
+// body that does not decode quotes its start without the call's
+// credentials; a body of secrets holds TOTP seeds too, so such a body is
+// quoted, and decoded again for the reason, with the value of every
+// "secret" member removed.
+func decodeJSON[T any](resp *transport.Response, v *T) error {
+	err := resp.DecodeJSON(v)
+	if err == nil {
+		return nil
+	}
+	redacted, ok := redactSecretValues(resp.Body)
+	if !ok {
+		return err
+	}
+	safe := *resp
+	safe.Body = redacted
+	if err := safe.DecodeJSON(new(T)); err != nil {
+		return err
+	}
+	return safe.Invalid(errors.New("a secret is not a string"))
+}
+
+// invalid is the error for a reply that decodes but is not what the API
+// promises: it matches mfa.ErrInvalidResponse and quotes the first bytes
+// of the body, with the value of every "secret" member removed.
+func (c *Client) invalid(resp *transport.Response, format string, args ...any) error {
+	safe := *resp
+	safe.Body, _ = redactSecretValues(resp.Body)
+	e := safe.Invalid(fmt.Errorf(format, args...))
+	e.Provider = cmp.Or(e.Provider, c.name)
 	return e
 }
 
-// jsonErrorText describes a decoding error without quoting the body.
-func jsonErrorText(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
-	case errors.As(err, &te):
-		if te.Field != "" {
-			return fmt.Sprintf("%s is a JSON %s, not the %s the API promises", te.Field, te.Value, te.Type.Kind())
-		}
-		return fmt.Sprintf("the reply is a JSON %s, not an object", te.Value)
-	default:
-		return err.Error()
+// decodePage decodes a query reply into a page. limit is the number of
+// rows asked for (0: not known); needUUID refuses a row without uuid.
+func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit int, needUUID bool) (*SecretPage, error) {
+	reply := queryReply{Inventories: new([]wireSecret)}
+	if err := decodeJSON(resp, &reply); err != nil {
+		return nil, err
 	}
+	if err := c.envelopeError(resp, &reply.envelope); err != nil {
+		return nil, err
+	}
+	var rows []wireSecret
+	if reply.Inventories != nil {
+		rows = *reply.Inventories
+	}
+	switch absent := reply.Inventories != nil && rows == nil; {
+	case absent && reply.Location != "":
+		return nil, c.invalid(resp, "the server answered with an asynchronous job, which this client does not follow")
+	case absent:
+		return nil, c.invalid(resp, "the reply has no inventories")
+	case limit > 0 && len(rows) > limit:
+		return nil, c.invalid(resp, "the server sent %d rows for a limit of %d", len(rows), limit)
+	}
+	page := &SecretPage{Secrets: make([]*Secret, len(rows))}
+	if reply.Total != nil {
+		page.Total, page.HasTotal = int(*reply.Total), true
+	}
+	for i, w := range rows {
+		if needUUID && w.UUID == "" {
+			return nil, c.invalid(resp, "row %d has no uuid", i)
+		}
+		page.Secrets[i] = &Secret{
+			provider:     c.name,
+			uuid:         w.UUID,
+			seed:         w.Secret,
+			owner:        cmp.Or(w.UserUUID, w.AccountUUID),
+			userType:     w.UserType,
+			resourceUUID: w.ResourceUUID,
+			resourceType: w.ResourceType,
+			status:       statusFor(string(w.Status)),
+			vendorStatus: string(w.Status),
+			createdAt:    c.date(ctx, w.UUID, "createDate", string(w.CreateDate)),
+			lastOpAt:     c.date(ctx, w.UUID, "lastOpDate", string(w.LastOpDate)),
+			createText:   string(w.CreateDate),
+			lastOpText:   string(w.LastOpDate),
+		}
+	}
+	return page, nil
 }
 
-// redactSecretValues returns body with the value of every member that
-// could be read as a secret replaced by "[REDACTED]", and whether it
-// replaced any. Such a member is a key that reads "secret" as
-// encoding/json and this package's decoders match keys (under Unicode case
-// folding, escaped or not: "SECRET", "s\u0065cret"). The body need not be
-// valid JSON: every quoted string followed by a colon is looked at, even
-// inside what a parser would take for another string, since a body that
-// does not decode is exactly the one to be careful with.
-func redactSecretValues(body []byte) ([]byte, bool) {
-	var out []byte
-	copied := 0
-	for i := 0; i < len(body); i++ {
-		if body[i] != '"' {
-			continue
-		}
-		end, ok := secretKeyAt(body, i)
-		if !ok {
-			continue
-		}
-		k := skipSpace(body, end)
-		if k >= len(body) || body[k] != ':' {
-			continue
-		}
-		k = skipSpace(body, k+1)
-		v := skipValue(body, k)
-		if v == k {
-			continue // cut short after the colon: no value to hide
-		}
-		out = append(out, body[copied:k]...)
-		out = append(out, `"[REDACTED]"`...)
-		copied = v
-		i = v - 1
+// decodeCount decodes the reply of a count query: its total.
+func (c *Client) decodeCount(resp *transport.Response) (int, error) {
+	var reply queryReply
+	if err := decodeJSON(resp, &reply); err != nil {
+		return 0, err
 	}
-	if out == nil {
-		return body, false
+	if err := c.envelopeError(resp, &reply.envelope); err != nil {
+		return 0, err
 	}
-	return append(out, body[copied:]...), true
+	if reply.Total == nil || *reply.Total < 0 {
+		return 0, c.invalid(resp, "the count reply has no total")
+	}
+	return int(*reply.Total), nil
 }
 
-// secretKeyAt reports whether the JSON string that starts at b[i] (a
-// quote) reads "secret" under case folding, and where it ends.
-func secretKeyAt(b []byte, i int) (end int, ok bool) {
-	const longest = len(`"\u0073\u0065\u0063\u0072\u0065\u0074"`) // every letter escaped
-	j := i + 1
-	for j < len(b) && j-i < longest && b[j] != '"' {
-		if b[j] == '\\' {
-			j++
-		}
-		j++
-	}
-	if j >= len(b) || b[j] != '"' {
-		return 0, false
-	}
-	raw := b[i : j+1]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return j + 1, bytes.EqualFold(raw[1:len(raw)-1], []byte("secret"))
-	}
-	var key string
-	if json.Unmarshal(raw, &key) != nil {
-		return 0, false
-	}
-	return j + 1, strings.EqualFold(key, "secret")
+// dateLayouts are the layouts of createDate and lastOpDate: Java's default
+// text (with and without the comma newer JDKs put after the year), a
+// 24-hour variant, RFC 3339, and the SQL form. The zone-less ones are read
+// in Config.Location.
+var dateLayouts = []string{
+	"Jan 2, 2006 3:04:05 PM",
+	"Jan 2, 2006, 3:04:05 PM",
+	"Jan 2, 2006 15:04:05",
+	"Jan 2, 2006, 15:04:05",
+	time.RFC3339,
+	"2006-01-02 15:04:05",
 }
 
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
-		i++
-	}
-	return i
+// parseDate reads a ZStack date in UTC; a zone-less date is read in loc.
+// Newer JDKs print a narrow no-break space (U+202F) before AM/PM; it and
+// the no-break space count as spaces.
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\u202f", " "), "\u00a0", " ")
+	return timeparse.Parse(s, loc, dateLayouts...)
 }
 
-// skipValue returns the end of the JSON value starting at b[i], or len(b)
-// when it is cut short.
-func skipValue(b []byte, i int) int {
-	depth := 0
-	for i < len(b) {
-		switch b[i] {
-		case '"':
-			i++
-			for i < len(b) && b[i] != '"' {
-				if b[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i = min(i+1, len(b))
-			if depth == 0 {
-				return i
-			}
-			continue
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return i
-			}
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		case ',', ' ', '\t', '\r', '\n':
-			if depth == 0 {
-				return i
-			}
-		}
-		i++
+// date reads a date member of the secret id. A date in no known layout is
+// logged (its field and value; never the seed) and gives the zero time;
+// the caller keeps its text.
+func (c *Client) date(ctx context.Context, id, field, text string) time.Time {
+	if strings.TrimSpace(text) == "" {
+		return time.Time{}
 	}
-	return len(b)
+	t, ok := parseDate(text, c.loc)
+	if !ok {
+		c.tc.Logger().WarnContext(ctx, "unrecognised date: kept as text",
+			"provider", c.name, "secret", id, "field", field, "value", text)
+	}
+	return t
 }

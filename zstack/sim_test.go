@@ -13,10 +13,11 @@ import (
 	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
-func describeTruth(d sim.Device) string {
+func describeTruth(d sim.OwnedDevice) string {
 	return fmt.Sprintf("%s %s %s %s %s", d.ID, d.UserID, d.Status, d.VendorStatus, d.Created.Format(time.RFC3339))
 }
 
@@ -43,8 +44,8 @@ func TestAgainstEmulator(t *testing.T) {
 	require.Greater(t, len(want), 100, "enough devices for several pages")
 
 	for name, cfg := range map[string]zstack.Config{
-		"session": {SessionID: s.Creds.ZStackSession},
-		"account": {AccountName: s.Creds.ZStackAccount, Password: s.Creds.ZStackPassword},
+		"session": {SessionID: mfa.NewSecret(s.Creds.ZStackSession)},
+		"account": {AccountName: s.Creds.ZStackAccount, Password: mfa.NewSecret(s.Creds.ZStackPassword)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			logger, logs := testlog.New()
@@ -64,7 +65,7 @@ func TestAgainstEmulator(t *testing.T) {
 			sort.Strings(got)
 			assert.Equal(t, want, got)
 
-			for _, u := range s.ZStack.Users()[:40] {
+			for _, u := range s.ZStack.UserIDs()[:40] {
 				devs, err := c.UserDevices(ctx, u)
 				require.NoError(t, err, u)
 				var g []string
@@ -101,31 +102,31 @@ func TestAgainstEmulatorFaults(t *testing.T) {
 	s, err := sim.Start(sim.Options{Seed: 3, Users: 20})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
-	c, err := zstack.NewClient(zstack.Config{Endpoint: s.ZStack.URL(), SessionID: s.Creds.ZStackSession, Retry: fastRetry})
+	c, err := zstack.NewClient(zstack.Config{Endpoint: s.ZStack.URL(), SessionID: mfa.NewSecret(s.Creds.ZStackSession), Retry: fastRetry})
 	require.NoError(t, err)
 	ctx := context.Background()
 
-	s.ZStack.Inject(sim.ServerErrors(2, 503))
+	s.ZStack.Inject(mfatest.ServerErrors(2, 503))
 	before := s.ZStack.Requests()
 	_, err = c.QuerySecrets(ctx, zstack.QueryOptions{})
 	require.NoError(t, err, "two transient 503s are retried")
 	assert.Equal(t, int64(3), s.ZStack.Requests()-before)
 
-	s.ZStack.Inject(sim.Truncated(1))
+	s.ZStack.Inject(mfatest.Truncated(1))
 	_, err = c.QuerySecrets(ctx, zstack.QueryOptions{})
 	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
 	for _, d := range s.ZStack.Devices() {
 		assertNoSecretValue(t, err.Error(), d.Secret)
 	}
 
-	s.ZStack.Inject(sim.Down())
+	s.ZStack.Inject(mfatest.Down())
 	_, err = c.QuerySecrets(ctx, zstack.QueryOptions{})
 	assert.ErrorIs(t, err, mfa.ErrUnavailable)
 	s.ZStack.ClearFaults()
 
-	bad, err := zstack.NewClient(zstack.Config{Endpoint: s.ZStack.URL(), AccountName: s.Creds.ZStackAccount, Password: "wrong", Retry: fastRetry})
+	bad, err := zstack.NewClient(zstack.Config{Endpoint: s.ZStack.URL(), AccountName: s.Creds.ZStackAccount, Password: mfa.NewSecret("wrong"), Retry: fastRetry})
 	require.NoError(t, err)
-	_, err = bad.UserDevices(ctx, s.ZStack.Users()[0])
+	_, err = bad.UserDevices(ctx, s.ZStack.UserIDs()[0])
 	assert.ErrorIs(t, err, mfa.ErrUnauthorized)
 	var ae *mfa.APIError
 	require.ErrorAs(t, err, &ae)
