@@ -153,6 +153,7 @@ func NewClient(cfg Config) (*Client, error) {
 		MaxBodyBytes: cfg.MaxResponseBytes,
 		Auth:         auth,
 		DecodeError:  decodeError,
+		RedactBody:   redactSecretValues,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zstack: %w", err)

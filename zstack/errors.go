@@ -192,19 +192,15 @@ func (s *looseString) UnmarshalJSON(b []byte) error {
 
 // decodeError is the transport's DecodeError hook: it reads ZStack's error
 // object (or a bare "success":"false") from a reply that is not a success.
-// Any other body that may hold TOTP seeds (a page of secrets, whole or cut
-// short) is quoted with their values removed. The rest (the plain-text 400
-// and 401 of the REST layer, a proxy's HTML) gives nil, so that the
-// transport quotes it.
+// Any other body (the plain-text 400 and 401 of the REST layer, a proxy's
+// HTML, a page of secrets cut short) gives nil, so that the transport
+// quotes it, seeds removed.
 func decodeError(r *transport.Response) *mfa.APIError {
 	var env envelope
 	if r.DecodeJSON(&env) == nil {
 		if e := env.failure(r); e != nil {
 			return e
 		}
-	}
-	if redacted, ok := redactSecretValues(r.Body); ok {
-		return &mfa.APIError{Message: transport.Snippet(redacted, nil)}
 	}
 	return nil
 }
@@ -232,14 +228,15 @@ func (c *Client) envelopeError(r *transport.Response, env *envelope) error {
 var memberKey = regexp.MustCompile(`"(?:[^"\\]|\\.){1,36}"[ \t\r\n]*:[ \t\r\n]*`)
 
 // redactSecretValues returns body with the value of every member whose key
-// reads "secret" replaced by "[REDACTED]", and whether it replaced any. A
+// reads "secret" replaced by "[REDACTED]": the transport's RedactBody, so
+// that no error quotes a seed. A
 // key matches as encoding/json matches field names: under Unicode case
 // folding, escaped or not ("SECRET", "s\u0065cret"). The body need not be
 // valid JSON: every quoted string followed by a colon is looked at, even
 // inside what a parser would take for another string, since a body that
 // does not decode is exactly the one to be careful with; and a value that
 // does not decode (cut short, say) runs to the end of the body.
-func redactSecretValues(body []byte) ([]byte, bool) {
+func redactSecretValues(body []byte) []byte {
 	var out []byte
 	copied := 0
 	for at := 0; at < len(body); {
@@ -267,7 +264,7 @@ func redactSecretValues(body []byte) ([]byte, bool) {
 		copied, at = valueEnd, valueEnd
 	}
 	if out == nil {
-		return body, false
+		return body
 	}
-	return append(out, body[copied:]...), true
+	return append(out, body[copied:]...)
 }

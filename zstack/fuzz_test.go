@@ -188,7 +188,7 @@ func FuzzCondition(f *testing.F) {
 func FuzzRedactSecretValues(f *testing.F) {
 	addFixtures(f, func(b []byte) { f.Add(b) })
 	f.Fuzz(func(t *testing.T, body []byte) {
-		out, _ := redactSecretValues(body)
+		out := redactSecretValues(body)
 		var in, red struct {
 			Inventories []struct {
 				Secret *string `json:"secret"`

@@ -33,9 +33,7 @@ func TestRedactSecretValues(t *testing.T) {
 		`{"\u0073ecret\u0073":"x"}`:           `{"\u0073ecret\u0073":"x"}`,
 	}
 	for in, want := range tests {
-		got, redacted := redactSecretValues([]byte(in))
-		assert.Equal(t, want, string(got), in)
-		assert.Equal(t, want != in, redacted, in)
+		assert.Equal(t, want, string(redactSecretValues([]byte(in))), in)
 	}
 }
 

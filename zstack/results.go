@@ -275,35 +275,11 @@ func (d *wireDate) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeJSON decodes the body of resp into v. The transport's error for a
-// body that does not decode quotes its start without the call's
-// credentials; a body of secrets holds TOTP seeds too, so such a body is
-// quoted, and decoded again for the reason, with the value of every
-// "secret" member removed.
-func decodeJSON[T any](resp *transport.Response, v *T) error {
-	err := resp.DecodeJSON(v)
-	if err == nil {
-		return nil
-	}
-	redacted, ok := redactSecretValues(resp.Body)
-	if !ok {
-		return err
-	}
-	safe := *resp
-	safe.Body = redacted
-	if err := safe.DecodeJSON(new(T)); err != nil {
-		return err
-	}
-	return safe.Invalid(errors.New("a secret is not a string"))
-}
-
 // invalid is the error for a reply that decodes but is not what the API
 // promises: it matches mfa.ErrInvalidResponse and quotes the first bytes
-// of the body, with the value of every "secret" member removed.
+// of the body, seeds removed (Config.RedactBody of the transport).
 func (c *Client) invalid(resp *transport.Response, format string, args ...any) error {
-	safe := *resp
-	safe.Body, _ = redactSecretValues(resp.Body)
-	e := safe.Invalid(fmt.Errorf(format, args...))
+	e := resp.Invalid(fmt.Errorf(format, args...))
 	e.Provider = cmp.Or(e.Provider, c.name)
 	return e
 }
@@ -312,7 +288,7 @@ func (c *Client) invalid(resp *transport.Response, format string, args ...any) e
 // rows asked for (0: not known); needUUID refuses a row without uuid.
 func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit int, needUUID bool) (*SecretPage, error) {
 	reply := queryReply{Inventories: new([]wireSecret)}
-	if err := decodeJSON(resp, &reply); err != nil {
+	if err := resp.DecodeJSON(&reply); err != nil {
 		return nil, err
 	}
 	if err := c.envelopeError(resp, &reply.envelope); err != nil {
@@ -360,7 +336,7 @@ func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit
 // decodeCount decodes the reply of a count query: its total.
 func (c *Client) decodeCount(resp *transport.Response) (int, error) {
 	var reply queryReply
-	if err := decodeJSON(resp, &reply); err != nil {
+	if err := resp.DecodeJSON(&reply); err != nil {
 		return 0, err
 	}
 	if err := c.envelopeError(resp, &reply.envelope); err != nil {

@@ -58,6 +58,11 @@ type Config struct {
 	// Pacing says how fast the Client sends its requests; a refusal for
 	// rate is an HTTP 429 or 413 (the vendors' rate-limit statuses).
 	Pacing mfa.Pacing
+	// RedactBody, when set, returns a body, or a text taken from one,
+	// without what the vendor's bodies hold that no error may show (ZStack's
+	// TOTP seeds). Every error applies it to what it quotes, besides
+	// removing the call's credentials.
+	RedactBody func([]byte) []byte
 }
 
 // Authenticator sets credentials on a request. Authenticate runs before
@@ -112,6 +117,16 @@ type Response struct {
 	requestID string
 	sent      *http.Request // for its credentials, which errors must not show
 	extra     []string      // the Request's own Secrets
+	clean     func([]byte) []byte
+}
+
+// quotable is the body as an error may quote it, before its credentials
+// are removed.
+func (r *Response) quotable() []byte {
+	if r.clean == nil {
+		return r.Body
+	}
+	return r.clean(r.Body)
 }
 
 // secrets lists what errors about r must not show. It is worked out only
@@ -129,12 +144,12 @@ func (r *Response) Invalid(cause error) *mfa.APIError {
 	if len(bytes.TrimSpace(r.Body)) == 0 {
 		msg += "; the body is empty"
 	} else {
-		msg += "; body starts " + strconv.Quote(Snippet(r.Body, r.secrets()))
+		msg += "; body starts " + strconv.Quote(Snippet(r.quotable(), r.secrets()))
 	}
 	return &mfa.APIError{
 		Provider:   r.provider,
 		StatusCode: r.StatusCode,
-		Message:    Redact(msg, r.secrets()),
+		Message:    r.Redact(msg),
 		RequestID:  r.requestID,
 		Kind:       mfa.ErrInvalidResponse,
 	}
@@ -145,7 +160,13 @@ func (r *Response) RequestID() string { return r.requestID }
 
 // Redact removes the response's secrets from s; a decoder calls it on any
 // text it copies from the body into an error.
-func (r *Response) Redact(s string) string { return Redact(s, r.secrets()) }
+func (r *Response) Redact(s string) string {
+	s = Redact(s, r.secrets())
+	if r.clean != nil {
+		s = string(r.clean([]byte(s)))
+	}
+	return s
+}
 
 // Client sends requests for one provider. It is safe for concurrent use.
 type Client struct {
@@ -162,6 +183,7 @@ type Client struct {
 	requestIDHdr []string
 	policy       mfa.RetryPolicy
 	pacer        *pacer // nil for a fixed Pacing with no Rate
+	redactBody   func([]byte) []byte
 	idle         http.RoundTripper
 }
 
@@ -180,6 +202,7 @@ func New(cfg Config) (*Client, error) {
 		decodeError:  cfg.DecodeError,
 		requestIDHdr: cfg.RequestIDHeaders,
 		policy:       cfg.Retry.WithDefaults(),
+		redactBody:   cfg.RedactBody,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -375,6 +398,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, *http.Reque
 		provider:   c.provider,
 		sent:       rr.Request,
 		extra:      req.Secrets,
+		clean:      c.redactBody,
 	}
 	resp.requestID = c.requestID(hresp.Header)
 	resp.Body, err = c.readBody(hresp)
@@ -471,7 +495,7 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 		e = c.decodeError(resp)
 	}
 	if e == nil {
-		e = &mfa.APIError{Message: Snippet(resp.Body, resp.secrets())}
+		e = &mfa.APIError{Message: Snippet(resp.quotable(), resp.secrets())}
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
 			// Only a redirect that would carry the request body to another
 			// host comes back: the others are followed.
@@ -490,18 +514,18 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 	if e.RequestID == "" {
 		e.RequestID = resp.requestID
 	}
-	redactError(e, resp.secrets())
+	redactError(e, resp)
 	return e
 }
 
 // redactError removes secrets from every text of e and of its causes.
-func redactError(e *mfa.APIError, secrets []string) {
-	e.Message = Redact(e.Message, secrets)
-	e.Details = Redact(e.Details, secrets)
-	e.EncodedAuthorizationMessage = Redact(e.EncodedAuthorizationMessage, secrets)
+func redactError(e *mfa.APIError, resp *Response) {
+	e.Message = resp.Redact(e.Message)
+	e.Details = resp.Redact(e.Details)
+	e.EncodedAuthorizationMessage = resp.Redact(e.EncodedAuthorizationMessage)
 	for _, cause := range e.Causes {
 		if c, ok := cause.(*mfa.APIError); ok {
-			redactError(c, secrets)
+			redactError(c, resp)
 		}
 	}
 }
@@ -610,7 +634,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if rerr != nil {
 		return true, nil
 	}
-	e := c.decodeError(&Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, provider: c.provider})
+	e := c.decodeError(&Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, provider: c.provider, clean: c.redactBody})
 	if e == nil {
 		return true, nil
 	}

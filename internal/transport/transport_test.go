@@ -884,3 +884,31 @@ func TestCausesAreRedacted(t *testing.T) {
 	assert.NotContains(t, err.Error(), secretToken, "the vendor's sub-errors are cleaned as the error is")
 	assert.Contains(t, err.Error(), "inner echo [REDACTED]")
 }
+
+func TestRedactBodyCleansEveryQuote(t *testing.T) {
+	seedless := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("SEED1234"), []byte("[REDACTED]")) }
+	c, mt := mockClient(t, func(c *Config) {
+		c.RedactBody = seedless
+		c.DecodeError = func(r *Response) *mfa.APIError {
+			if !bytes.Contains(r.Body, []byte("envelope")) {
+				return nil
+			}
+			return &mfa.APIError{Message: "m " + string(r.Body), Details: "d " + string(r.Body)}
+		}
+	})
+	mt.RegisterResponder("GET", base+"/envelope", httpmock.NewStringResponder(503, `envelope {"secret":"SEED1234"}`))
+	mt.RegisterResponder("GET", base+"/plain", httpmock.NewStringResponder(400, `{"secret":"SEED1234"}`))
+	mt.RegisterResponder("GET", base+"/ok", httpmock.NewStringResponder(200, `{"secret":"SEED1234",`))
+	for _, path := range []string{"/envelope", "/plain"} {
+		_, err := c.Do(context.Background(), get(path))
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "SEED1234", path)
+		assert.Contains(t, err.Error(), "[REDACTED]", path)
+	}
+	resp, err := c.Do(context.Background(), get("/ok"))
+	require.NoError(t, err)
+	assert.Contains(t, string(resp.Body), "SEED1234", "a success body is the caller's, untouched")
+	err = resp.DecodeJSON(new(map[string]string))
+	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+	assert.NotContains(t, err.Error(), "SEED1234", "a body that does not decode is quoted without seeds")
+}
