@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/openmfa/mfa-go/internal/redact"
 	"github.com/openmfa/mfa-go/internal/timeparse"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
@@ -118,7 +119,14 @@ func (s Secret) String() string { return "{" + s.fields(false) + "}" }
 // syntax, %q quoted, any other verb as String. (Printed by reflection, the
 // seed would show as an address, and the times as their internals.)
 func (s Secret) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, s.String(), "zstack.Secret{"+s.fields(true)+"}")
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		_, _ = io.WriteString(f, "zstack.Secret{"+s.fields(true)+"}")
+	case verb == 'q':
+		_, _ = io.WriteString(f, strconv.Quote(s.String()))
+	default:
+		_, _ = io.WriteString(f, s.String())
+	}
 }
 
 func (s Secret) fields(goSyntax bool) string {

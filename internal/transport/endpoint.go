@@ -2,37 +2,51 @@ package transport
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/openmfa/mfa-go/internal/redact"
 )
 
 // ParseEndpoint checks an endpoint of a vendor Config: an http or https URL
 // with a host and no user information, query or fragment. Its errors begin
-// "<pkg>: Config.<field>", name what is wrong and show the endpoint with
-// any user information hidden (it may hold a password). example is an
-// endpoint to suggest.
+// "<pkg>: Config.<field>", say what is wrong and quote no more of the
+// endpoint than its scheme and host (user information, a path or a query
+// may hold a password), nothing at all of one that does not parse. example
+// is an endpoint to suggest.
 func ParseEndpoint(pkg, field, raw, example string) (*url.URL, error) {
-	fail := func(what string) error {
-		return fmt.Errorf("%s: Config.%s %s %s; give a URL such as %q", pkg, field, strconv.Quote(redact.Endpoint(raw)), what, example)
-	}
+	prefix := fmt.Sprintf("%s: Config.%s", pkg, field)
 	if strings.TrimSpace(raw) == "" {
-		return nil, fmt.Errorf("%s: Config.%s is empty; give a URL such as %q", pkg, field, example)
+		return nil, fmt.Errorf("%s is empty; give a URL such as %q", prefix, example)
 	}
 	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not parse as a URL (not quoted: it may hold a credential); give a URL such as %q", prefix, example)
+	}
+	shown := strconv.Quote(u.Scheme + "://" + u.Host)
 	switch {
-	case err != nil:
-		return nil, fail("does not parse as a URL")
-	case u.User != nil || redact.Endpoint(raw) != raw:
-		return nil, fmt.Errorf("%s: Config.%s %s carries user information; give credentials in their own fields", pkg, field, strconv.Quote(redact.Endpoint(raw)))
+	case u.User != nil || strings.Contains(u.Opaque, "@"):
+		return nil, fmt.Errorf("%s %s... carries user information; give credentials in their own fields", prefix, shown)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fail("has no http or https scheme")
+		return nil, fmt.Errorf("%s has no http or https scheme; give a URL such as %q", prefix, example)
 	case u.Opaque != "" || u.Host == "":
-		return nil, fail("has no host")
+		return nil, fmt.Errorf("%s %s has no host; give a URL such as %q", prefix, shown, example)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fail("has a query or a fragment")
+		return nil, fmt.Errorf("%s %s... has a query or a fragment; give a URL such as %q", prefix, shown, example)
 	}
 	return u, nil
+}
+
+// Cleartext reports whether requests to u would carry credentials
+// unencrypted across a network: plain http to a host other than loopback.
+func Cleartext(u *url.URL) bool {
+	if u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }

@@ -1,9 +1,14 @@
 package transport
 
 import (
+	"cmp"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -76,15 +81,45 @@ func escapeSegment(s string) string {
 	return s
 }
 
-// Redact replaces every secret in s with "[REDACTED]". Secrets shorter than
-// four bytes are left alone: they would match ordinary text.
+// Redact replaces every secret in s with "[REDACTED]", in each form a
+// server may echo it in (see forms). Secrets shorter than four bytes are
+// left alone: they would match ordinary text.
 func Redact(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if len(secret) >= 4 && strings.Contains(s, secret) {
-			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		if len(secret) < 4 {
+			continue
+		}
+		for _, form := range forms(secret) {
+			s = strings.ReplaceAll(s, form, mfa.Redacted)
 		}
 	}
 	return s
+}
+
+// forms lists the ways a body may quote a credential: as sent; escaped as
+// JSON, with and without escaping <, > and & (\u003c), and with / as \/;
+// URL-encoded for a query or a path; escaped as XML or HTML text. The
+// longest come first, so that no form is left half replaced by another.
+func forms(secret string) []string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	jsonForm := func(escapeHTML bool) string {
+		b.Reset()
+		enc.SetEscapeHTML(escapeHTML)
+		_ = enc.Encode(secret)
+		q := strings.TrimSpace(b.String())
+		return q[1 : len(q)-1]
+	}
+	var x strings.Builder
+	_ = xml.EscapeText(&x, []byte(secret))
+	plainJSON := jsonForm(false)
+	out := []string{
+		secret, plainJSON, jsonForm(true), strings.ReplaceAll(plainJSON, "/", `\/`),
+		url.QueryEscape(secret), url.PathEscape(secret), x.String(), html.EscapeString(secret),
+		strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(secret),
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return slices.Compact(out)
 }
 
 // secretsOf lists the credential values a request carries, and extra.

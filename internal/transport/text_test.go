@@ -86,3 +86,23 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, "a b", Redact("a b", []string{"a"}), "too short to be a secret")
 	assert.Equal(t, "x", Redact("x", nil))
 }
+
+func TestRedactEveryEchoedForm(t *testing.T) {
+	password := `Xq</Zz&"Yy\Ww'`
+	token := "Tk/Vv+Uu=Pp"
+	for _, echo := range []string{
+		`{"auth":{"password":"Xq\u003c/Zz\u0026\"Yy\\Ww'"}}`, // encoding/json
+		`{"auth":{"password":"Xq</Zz&\"Yy\\Ww'"}}`,           // without HTML escaping
+		`{"auth":{"password":"Xq<\/Zz&\"Yy\\Ww'"}}`,          // with / escaped
+		`password=Xq%3C%2FZz%26%22Yy%5CWw%27`,                // a form
+		`<password>Xq&lt;/Zz&amp;&#34;Yy\Ww&#39;</password>`, // encoding/xml
+		`<p value="Xq&lt;/Zz&amp;&quot;Yy\Ww&apos;"/>`,       // named entities
+		`token Tk\/Vv+Uu=Pp and Tk%2FVv%2BUu%3DPp`,
+	} {
+		out := Redact(echo, []string{password, token})
+		assert.Contains(t, out, "[REDACTED]", echo)
+		for _, piece := range []string{"Xq", "Zz", "Yy", "Ww", "Tk", "Vv", "Uu", "Pp"} {
+			assert.NotContains(t, out, piece, "%s: no part of a credential is left", echo)
+		}
+	}
+}

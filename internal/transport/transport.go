@@ -219,6 +219,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Pacing.Rate > 0 || !cfg.Pacing.Fixed {
 		c.pacer = newPacer(c.provider, cfg.Pacing, c.log)
 	}
+	if c.auth != nil && Cleartext(cfg.BaseURL) {
+		c.log.Warn("credentials will cross the network unencrypted: the endpoint is plain http to a host other than loopback",
+			"provider", c.provider, "host", cfg.BaseURL.Host)
+	}
 	c.http = c.httpClient(cfg.HTTPClient)
 	c.retrying = &retryablehttp.Client{
 		HTTPClient:   c.http,
@@ -451,17 +455,13 @@ var errTooLarge = errors.New("body too large")
 
 // readBody reads the body through the size limit. A body of known length
 // is read into a buffer of exactly its size (a growing buffer would
-// double a large body to find its end). A body over the limit is drained
-// a little further, so that a slightly oversized answer does not cost the
-// connection, then dropped.
+// double a large body to find its end). A body over the limit is not read
+// on: closing it unread drops the connection at once, where draining it
+// would wait on a server that may never send the rest.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	tooLarge := func() ([]byte, error) {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, errTooLarge
-	}
 	if n := resp.ContentLength; n >= 0 {
 		if n > c.maxBody {
-			return tooLarge()
+			return nil, errTooLarge
 		}
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, buf); err != nil {
@@ -474,7 +474,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(buf)) > c.maxBody {
-		return tooLarge()
+		return nil, errTooLarge
 	}
 	return buf, nil
 }

@@ -766,6 +766,33 @@ func TestServerStallsAfterHeaders(t *testing.T) {
 	assert.ErrorContains(t, err, "test: GET /x: reading the body")
 }
 
+func TestOversizedBodyThatStallsFailsAtOnce(t *testing.T) {
+	// A Content-Length past the limit is refused before any of the body is
+	// read: nothing waits on a server that sends a few bytes and stalls.
+	stop := make(chan struct{})
+	srv, conns := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "10000000000")
+		w.WriteHeader(200)
+		_, _ = w.Write(bytes.Repeat([]byte("x"), 4096))
+		w.(http.Flusher).Flush()
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(stop)
+	c := realClient(t, srv.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.Do(ctx, get("/x"))
+	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+	assert.ErrorContains(t, err, "exceeds the")
+	assert.NoError(t, ctx.Err(), "the call failed at once, not at the deadline")
+	_, err = c.Do(ctx, get("/x"))
+	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+	assert.EqualValues(t, 2, conns.Load(), "the connection of a refused body is closed, not reused")
+}
+
 func TestConnectionResetMidBody(t *testing.T) {
 	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "1000")
