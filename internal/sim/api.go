@@ -7,10 +7,13 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 // API is one emulated vendor API: an HTTP server on a loopback port with
@@ -20,6 +23,7 @@ type API struct {
 	org    *org
 	vendor vendor
 	url    string
+	log    *requestLog
 
 	requests    atomic.Int64
 	connections atomic.Int64
@@ -46,7 +50,7 @@ type vendor interface {
 	serve(w http.ResponseWriter, r *http.Request)
 	// fault answers r with an injected fault of kind FaultRateLimit or
 	// FaultServerError (502 excepted) in the vendor's form.
-	fault(w http.ResponseWriter, r *http.Request, f Fault)
+	fault(w http.ResponseWriter, r *http.Request, f mfatest.Fault)
 	// expireTokens invalidates every token or session issued by login.
 	expireTokens()
 	// issued returns the store of the tokens or sessions login issued.
@@ -61,23 +65,52 @@ func (a *API) Name() string { return kindNames[a.kind] }
 // URL returns the API's base URL, such as "http://127.0.0.1:41234".
 func (a *API) URL() string { return a.url }
 
-// Users returns the ids of the users of the API's sample organisation,
-// sorted. Users without a device are included.
-func (a *API) Users() []string {
+// UserIDs returns the ids of the API's users in the order the API lists
+// them (seeded organisations: sorted). Users without a factor are
+// included.
+func (a *API) UserIDs() []string {
 	out := make([]string, len(a.org.users))
 	for i := range a.org.users {
-		out[i] = hexID(a.org.users[i].id)
+		out[i] = a.org.userID(i)
 	}
 	return out
 }
 
-// Devices returns every device the API serves, as a faithful client reads
-// it, grouped by user in the order of Users.
-func (a *API) Devices() []Device { return a.org.groundTruth() }
+// Users returns every user of the API with its devices, as a faithful
+// client reads them, in the order of UserIDs: the ground truth.
+func (a *API) Users() []User { return a.org.groundTruth() }
+
+// Devices returns every device the API serves, grouped by user in the
+// order of UserIDs, with its owner: the ground truth.
+func (a *API) Devices() []OwnedDevice {
+	out := make([]OwnedDevice, 0, len(a.org.devices))
+	for j := range a.org.devices {
+		i := int(a.org.devices[j].user)
+		d := OwnedDevice{UserID: a.org.userID(i), Device: a.org.device(j)}
+		if a.kind == kindWorkspace {
+			d.UserName = a.org.user(i).Name
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// OwnedDevice is a device with its owner.
+type OwnedDevice struct {
+	// UserID is the owner's id; UserName its name where the device API
+	// says it (Workspace), or "".
+	UserID, UserName string
+	Device
+}
 
 // Requests returns the number of requests the API has received, on every
 // path, faults and errors included.
 func (a *API) Requests() int64 { return a.requests.Load() }
+
+// RequestLog returns the last requests the API received (at most
+// maxLoggedRequests), oldest first. The two Huawei APIs share their log, so
+// each returns the requests of both in the order they arrived.
+func (a *API) RequestLog() []Request { return a.log.list() }
 
 // Connections returns the number of TCP connections the API has accepted.
 func (a *API) Connections() int64 { return a.connections.Load() }
@@ -149,6 +182,7 @@ func (a *API) close() {
 // and hands the request to the vendor.
 func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	a.requests.Add(1)
+	a.log.add(Request{API: a.Name(), Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery})
 	if !a.handler.enter() {
 		panic(http.ErrAbortHandler)
 	}
@@ -171,13 +205,13 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case f.Kind == FaultTruncated:
+	case f.Kind == mfatest.FaultTruncated:
 		rec := &recorder{header: w.Header()}
 		a.vendor.serve(rec, r)
 		rec.writeTruncated(w)
-	case f.Kind == FaultHTML:
+	case f.Kind == mfatest.FaultHTML:
 		writeHTML(w, http.StatusOK, portalPage)
-	case f.Kind == FaultServerError && f.Status == http.StatusBadGateway:
+	case f.Kind == mfatest.FaultServerError && f.Status == http.StatusBadGateway:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
@@ -283,4 +317,38 @@ func (r *recorder) writeTruncated(w http.ResponseWriter) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(r.status)
 	_, _ = w.Write(body)
+}
+
+// maxLoggedRequests bounds the request log, so a long benchmark keeps a
+// flat heap.
+const maxLoggedRequests = 10_000
+
+// requestLog is a ring of the last requests.
+type requestLog struct {
+	mu   sync.Mutex
+	ring []Request
+	next int // total requests logged
+}
+
+func newRequestLog() *requestLog { return &requestLog{} }
+
+func (l *requestLog) add(r Request) {
+	l.mu.Lock()
+	if len(l.ring) < maxLoggedRequests {
+		l.ring = append(l.ring, r)
+	} else {
+		l.ring[l.next%maxLoggedRequests] = r
+	}
+	l.next++
+	l.mu.Unlock()
+}
+
+func (l *requestLog) list() []Request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ring) < maxLoggedRequests {
+		return slices.Clone(l.ring)
+	}
+	cut := l.next % maxLoggedRequests
+	return append(slices.Clone(l.ring[cut:]), l.ring[:cut]...)
 }

@@ -103,7 +103,7 @@ func BenchmarkServe(b *testing.B) {
 
 // BenchmarkZStackPage reads pages of 1000 secrets out of 100,000.
 func BenchmarkZStackPage(b *testing.B) {
-	s, err := sim.Start(sim.Options{Users: 100_000, MaxDevicesPerUser: 1, Active: 1})
+	s, err := sim.StartZStack(sim.Options{Users: 100_000, MaxDevicesPerUser: 1, Active: 1, MaxPageSize: 1000})
 	require.NoError(b, err)
 	defer s.Close()
 	tr := &http.Transport{}

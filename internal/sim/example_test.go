@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 // Start a sample organisation, read its ground truth, and query one API.
@@ -21,11 +23,11 @@ func Example() {
 	for _, api := range s.APIs() {
 		active := 0
 		for _, d := range api.Devices() {
-			if d.Status == sim.StatusActive {
+			if d.Status == mfa.StatusActive {
 				active++
 			}
 		}
-		fmt.Printf("%-16s %d users, %d devices, %d active\n", api.Name(), len(api.Users()), len(api.Devices()), active)
+		fmt.Printf("%-16s %d users, %d devices, %d active\n", api.Name(), len(api.UserIDs()), len(api.Devices()), active)
 	}
 
 	tr := &http.Transport{}
@@ -40,11 +42,11 @@ func Example() {
 	resp.Body.Close()
 	fmt.Println(resp.Status, strings.TrimSpace(string(body)))
 	// Output:
-	// huawei-iam       50 users, 44 devices, 44 active
-	// huawei-workspace 50 users, 61 devices, 40 active
-	// rackspace        50 users, 62 devices, 49 active
-	// zstack           50 users, 63 devices, 38 active
-	// 200 OK {"total":63}
+	// huawei-iam       50 users, 34 devices, 34 active
+	// huawei-workspace 50 users, 56 devices, 31 active
+	// rackspace        50 users, 70 devices, 48 active
+	// zstack           50 users, 68 devices, 43 active
+	// 200 OK {"total":68}
 }
 
 // Make the next call of an API hit its rate limit.
@@ -54,13 +56,13 @@ func ExampleAPI_Inject() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	s.Rackspace.Inject(sim.RateLimit(1, "2"))
+	s.Rackspace.Inject(mfatest.RateLimit(1, "2"))
 
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr}
 	for range 2 {
-		req, _ := http.NewRequest("GET", s.Rackspace.URL()+"/v2.0/users/"+s.Rackspace.Users()[0], nil)
+		req, _ := http.NewRequest("GET", s.Rackspace.URL()+"/v2.0/users/"+s.Rackspace.UserIDs()[0], nil)
 		req.Header.Set("X-Auth-Token", s.Creds.RackspaceToken)
 		resp, err := c.Do(req)
 		if err != nil {

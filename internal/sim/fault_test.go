@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 // target is one API call that succeeds when no fault is injected.
@@ -37,7 +38,7 @@ var targets = []target{
 		name: "huawei-workspace",
 		api:  func(s *sim.Sim) *sim.API { return s.Workspace },
 		url: func(s *sim.Sim) string {
-			return s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.Users()[0] + "/otp-devices"
+			return s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.UserIDs()[0] + "/otp-devices"
 		},
 		header: func(s *sim.Sim) []string { return []string{"X-Auth-Token", s.Creds.HuaweiToken} },
 	},
@@ -45,7 +46,7 @@ var targets = []target{
 		name: "rackspace-json",
 		api:  func(s *sim.Sim) *sim.API { return s.Rackspace },
 		url: func(s *sim.Sim) string {
-			return s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.Users()[0] + "/RAX-AUTH/multi-factor/otp-devices"
+			return s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.UserIDs()[0] + "/RAX-AUTH/multi-factor/otp-devices"
 		},
 		header: func(s *sim.Sim) []string {
 			return []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/json"}
@@ -55,7 +56,7 @@ var targets = []target{
 		name: "rackspace-xml",
 		api:  func(s *sim.Sim) *sim.API { return s.Rackspace },
 		url: func(s *sim.Sim) string {
-			return s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.Users()[0] + "/RAX-AUTH/multi-factor/otp-devices"
+			return s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.UserIDs()[0] + "/RAX-AUTH/multi-factor/otp-devices"
 		},
 		header: func(s *sim.Sim) []string {
 			return []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml"}
@@ -68,7 +69,40 @@ var targets = []target{
 		url:    func(s *sim.Sim) string { return s.ZStack.URL() + "/zstack/v1/twofactorauthentication/secrets" },
 		header: func(s *sim.Sim) []string { return []string{"Authorization", "OAuth " + s.Creds.ZStackSession} },
 	},
+	// The user listings answer faults as the device calls do.
+	{
+		name:   "huawei-iam/users",
+		api:    func(s *sim.Sim) *sim.API { return s.IAM },
+		url:    func(s *sim.Sim) string { return s.IAM.URL() + "/v3/users" },
+		header: func(s *sim.Sim) []string { return []string{"X-Auth-Token", s.Creds.HuaweiToken} },
+	},
+	{
+		name: "huawei-workspace/users",
+		api:  func(s *sim.Sim) *sim.API { return s.Workspace },
+		url: func(s *sim.Sim) string {
+			return s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users?offset=5&limit=5"
+		},
+		header: func(s *sim.Sim) []string { return []string{"X-Auth-Token", s.Creds.HuaweiToken} },
+	},
+	{
+		name: "rackspace-xml/users",
+		api:  func(s *sim.Sim) *sim.API { return s.Rackspace },
+		url:  func(s *sim.Sim) string { return s.Rackspace.URL() + "/v2.0/users" },
+		header: func(s *sim.Sim) []string {
+			return []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml"}
+		},
+		xml: true,
+	},
+	{
+		name:   "zstack/accounts",
+		api:    func(s *sim.Sim) *sim.API { return s.ZStack },
+		url:    func(s *sim.Sim) string { return s.ZStack.URL() + "/zstack/v1/accounts?replyWithCount=true" },
+		header: func(s *sim.Sim) []string { return []string{"Authorization", "OAuth " + s.Creds.ZStackSession} },
+	},
 }
+
+// vendor is the name of the target's API, and of its format for Rackspace.
+func (tg target) vendor() string { return strings.Split(tg.name, "/")[0] }
 
 func (tg target) call(t *testing.T, s *sim.Sim, c *http.Client) (*http.Response, []byte) {
 	t.Helper()
@@ -92,7 +126,7 @@ func errorCode(t *testing.T, tg target, resp *http.Response, body []byte) string
 			assert.Equal(t, resp.StatusCode, v.Code)
 			return k
 		}
-	case tg.name == "zstack":
+	case tg.vendor() == "zstack":
 		var e struct {
 			Error zsErrorCode `json:"error"`
 		}
@@ -120,24 +154,24 @@ func TestFaultRateLimit(t *testing.T) {
 		t.Run(tg.name, func(t *testing.T) {
 			s := startSim(t, sim.Options{})
 			c := newClient(t)
-			tg.api(s).Inject(sim.RateLimit(2, ""))
+			tg.api(s).Inject(mfatest.RateLimit(2, ""))
 			for range 2 {
 				resp, body := tg.call(t, s, c)
-				assert.Equal(t, want[tg.name].status, resp.StatusCode)
+				assert.Equal(t, want[tg.vendor()].status, resp.StatusCode)
 				assert.Equal(t, "1", resp.Header.Get("Retry-After"))
-				assert.Equal(t, want[tg.name].code, errorCode(t, tg, resp, body))
+				assert.Equal(t, want[tg.vendor()].code, errorCode(t, tg, resp, body))
 			}
 			resp, _ := tg.call(t, s, c)
 			assert.Equal(t, 200, resp.StatusCode)
 
-			tg.api(s).Inject(sim.RateLimit(1, date))
+			tg.api(s).Inject(mfatest.RateLimit(1, date))
 			resp, _ = tg.call(t, s, c)
-			assert.Equal(t, want[tg.name].status, resp.StatusCode)
+			assert.Equal(t, want[tg.vendor()].status, resp.StatusCode)
 			assert.Equal(t, date, resp.Header.Get("Retry-After"))
 
-			tg.api(s).Inject(sim.Fault{Kind: sim.FaultRateLimit, Count: 1, RetryAfter: "-"})
+			tg.api(s).Inject(mfatest.Fault{Kind: mfatest.FaultRateLimit, Count: 1, RetryAfter: "-"})
 			resp, _ = tg.call(t, s, c)
-			assert.Equal(t, want[tg.name].status, resp.StatusCode)
+			assert.Equal(t, want[tg.vendor()].status, resp.StatusCode)
 			assert.NotContains(t, resp.Header, "Retry-After")
 		})
 	}
@@ -156,14 +190,14 @@ func TestFaultServerErrors(t *testing.T) {
 			s := startSim(t, sim.Options{})
 			c := newClient(t)
 			a := tg.api(s)
-			a.Inject(sim.ServerErrors(1, 500))
-			a.Inject(sim.ServerErrors(1, 503))
-			a.Inject(sim.ServerErrors(1, 504))
-			a.Inject(sim.Fault{Kind: sim.FaultServerError, Status: 502, Count: 2, RetryAfter: "5"})
+			a.Inject(mfatest.ServerErrors(1, 500))
+			a.Inject(mfatest.ServerErrors(1, 503))
+			a.Inject(mfatest.ServerErrors(1, 504))
+			a.Inject(mfatest.Fault{Kind: mfatest.FaultServerError, Status: 502, Count: 2, RetryAfter: "5"})
 			for i, status := range []int{500, 503, 504} {
 				resp, body := tg.call(t, s, c)
 				assert.Equal(t, status, resp.StatusCode)
-				assert.Equal(t, want[tg.name][i], errorCode(t, tg, resp, body))
+				assert.Equal(t, want[tg.vendor()][i], errorCode(t, tg, resp, body))
 				assert.Empty(t, resp.Header.Get("Retry-After"))
 			}
 			for range 2 {
@@ -175,8 +209,8 @@ func TestFaultServerErrors(t *testing.T) {
 			}
 			resp, _ := tg.call(t, s, c)
 			assert.Equal(t, 200, resp.StatusCode)
-			if tg.name == "zstack" {
-				a.Inject(sim.ServerErrors(1, 500))
+			if tg.vendor() == "zstack" {
+				a.Inject(mfatest.ServerErrors(1, 500))
 				_, body := tg.call(t, s, c)
 				e := checkZSError(t, 500, body, 500, "SYS.1000")
 				assert.Contains(t, string(e.Cause), `"SYS.1016"`, "a nested cause")
@@ -190,7 +224,7 @@ func TestFaultDown(t *testing.T) {
 		t.Run(tg.name, func(t *testing.T) {
 			s := startSim(t, sim.Options{})
 			c := newClient(t)
-			tg.api(s).Inject(sim.Down())
+			tg.api(s).Inject(mfatest.Down())
 			for range 5 {
 				resp, body := tg.call(t, s, c)
 				assert.Equal(t, 503, resp.StatusCode)
@@ -213,8 +247,8 @@ func TestFaultMalformed(t *testing.T) {
 			s := startSim(t, sim.Options{})
 			c := newClient(t)
 			_, full := tg.call(t, s, c)
-			tg.api(s).Inject(sim.Truncated(1))
-			tg.api(s).Inject(sim.HTMLPage(1))
+			tg.api(s).Inject(mfatest.Truncated(1))
+			tg.api(s).Inject(mfatest.HTMLPage(1))
 
 			resp, body := tg.call(t, s, c)
 			assert.Equal(t, 200, resp.StatusCode)
@@ -222,7 +256,7 @@ func TestFaultMalformed(t *testing.T) {
 			assert.Equal(t, string(full[:len(full)/2]), string(body))
 			if tg.xml {
 				assert.Contains(t, resp.Header.Get("Content-Type"), "xml")
-				var v raxXMLList
+				var v struct{}
 				assert.Error(t, xml.Unmarshal(body, &v))
 			} else {
 				assert.Contains(t, resp.Header.Get("Content-Type"), "json")
@@ -245,9 +279,9 @@ func TestFaultEveryAndQueue(t *testing.T) {
 	s := startSim(t, sim.Options{})
 	c := newClient(t)
 	tg := targets[0]
-	s.IAM.Inject(sim.Fault{Kind: sim.FaultRateLimit, Every: 3, Count: 2})
-	s.IAM.Inject(sim.ServerErrors(1, 500))
-	s.IAM.Inject(sim.Fault{Kind: sim.FaultServerError, Status: 503, Every: 2})
+	s.IAM.Inject(mfatest.Fault{Kind: mfatest.FaultRateLimit, Every: 3, Count: 2})
+	s.IAM.Inject(mfatest.ServerErrors(1, 500))
+	s.IAM.Inject(mfatest.Fault{Kind: mfatest.FaultServerError, Status: 503, Every: 2})
 	var got []int
 	for range 12 {
 		resp, _ := tg.call(t, s, c)
@@ -262,7 +296,7 @@ func TestFaultEveryAndQueue(t *testing.T) {
 func TestFaultCountExactUnderConcurrency(t *testing.T) {
 	s := startSim(t, sim.Options{})
 	c := newClient(t)
-	s.ZStack.Inject(sim.RateLimit(10, ""))
+	s.ZStack.Inject(mfatest.RateLimit(10, ""))
 	var mu sync.Mutex
 	statuses := map[int]int{}
 	var wg sync.WaitGroup
@@ -307,9 +341,9 @@ func TestFaultLogin(t *testing.T) {
 	}
 
 	// Login is spared and does not use up the fault.
-	s.IAM.Inject(sim.RateLimit(1, ""))
-	s.Rackspace.Inject(sim.Down())
-	s.ZStack.Inject(sim.Down())
+	s.IAM.Inject(mfatest.RateLimit(1, ""))
+	s.Rackspace.Inject(mfatest.Down())
+	s.ZStack.Inject(mfatest.Down())
 	assert.Equal(t, 201, hwLogin())
 	assert.Equal(t, 200, raxLogin())
 	assert.Equal(t, 200, zsLogout())
@@ -322,9 +356,9 @@ func TestFaultLogin(t *testing.T) {
 	for _, a := range s.APIs() {
 		a.ClearFaults()
 	}
-	s.IAM.Inject(sim.Fault{Kind: sim.FaultRateLimit, Count: 1, Login: true})
-	s.Rackspace.Inject(sim.Fault{Kind: sim.FaultServerError, Login: true})
-	s.ZStack.Inject(sim.Fault{Kind: sim.FaultHTML, Count: 1, Login: true})
+	s.IAM.Inject(mfatest.Fault{Kind: mfatest.FaultRateLimit, Count: 1, Login: true})
+	s.Rackspace.Inject(mfatest.Fault{Kind: mfatest.FaultServerError, Login: true})
+	s.ZStack.Inject(mfatest.Fault{Kind: mfatest.FaultHTML, Count: 1, Login: true})
 	assert.Equal(t, 429, hwLogin())
 	assert.Equal(t, 201, hwLogin())
 	assert.Equal(t, 503, raxLogin())
@@ -336,8 +370,6 @@ func TestFaultLogin(t *testing.T) {
 
 func TestInjectRefusesNonsense(t *testing.T) {
 	s := startSim(t, sim.Options{})
-	assert.Panics(t, func() { s.IAM.Inject(sim.Fault{}) })
-	assert.Panics(t, func() { s.IAM.Inject(sim.Fault{Kind: sim.FaultServerError, Status: 404}) })
-	assert.Equal(t, "FaultRateLimit", sim.FaultRateLimit.String())
-	assert.Equal(t, "FaultKind(42)", sim.FaultKind(42).String())
+	assert.Panics(t, func() { s.IAM.Inject(mfatest.Fault{}) })
+	assert.Panics(t, func() { s.IAM.Inject(mfatest.Fault{Kind: mfatest.FaultServerError, Status: 404}) })
 }

@@ -41,6 +41,8 @@ func FuzzZStackQuery(f *testing.F) {
 		f.Add(q, "/zstack/v1/twofactorauthentication/secrets")
 	}
 	f.Add("", "/zstack/v1/twofactorauthentication/secrets/"+uuid)
+	f.Add("q=state is null&sort=-name&replyWithCount=true", "/zstack/v1/accounts")
+	f.Add("q=name~=z%25&fields=uuid,state&start=3", "/zstack/v1/iam2/virtual-ids")
 	f.Add("", "/zstack/v1/accounts/sessions/x")
 	f.Fuzz(func(t *testing.T, query, path string) {
 		u := &url.URL{Path: path, RawQuery: query}
@@ -60,7 +62,7 @@ func FuzzHuaweiAuth(f *testing.F) {
 	f.Add("SDK-HMAC-SHA256 Access="+s.Creds.HuaweiAK+", SignedHeaders=host;x-sdk-date, Signature=00", "x", "", "/v3.0/OS-USER/login-protects")
 	f.Add("SDK-HMAC-SHA256", "", "", "/v2/p/users/u/otp-devices")
 	f.Add("", "", s.Creds.HuaweiToken, "/v3.0/OS-MFA/users/%2F/virtual-mfa-device")
-	f.Add("", "", "MII", "/v2/"+s.Creds.HuaweiProjectID+"/users/"+s.Workspace.Users()[0]+"/otp-devices")
+	f.Add("", "", "MII", "/v2/"+s.Creds.HuaweiProjectID+"/users/"+s.Workspace.UserIDs()[0]+"/otp-devices")
 	f.Fuzz(func(t *testing.T, authz, date, token, path string) {
 		for _, a := range []*API{s.IAM, s.Workspace} {
 			r := httptest.NewRequest("GET", "http://huawei.test/", nil)
@@ -93,6 +95,36 @@ func FuzzLogin(f *testing.F) {
 			rec := serve(t, c.a, r)
 			if rec.Code == 200 || rec.Code == 201 {
 				t.Fatalf("%s accepted a login it should not: %s", c.a.Name(), body)
+			}
+		}
+	})
+}
+
+func FuzzUserListings(f *testing.F) {
+	s := fuzzSim(f)
+	for _, q := range []string{"", "enabled=false", "enabled=x&name=a", "offset=3&limit=2", "limit=-1", "offset=99999999999999999999",
+		"marker=" + s.Rackspace.UserIDs()[3] + "&limit=4", "name=jdoe", "limit=0", "marker=%00"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		for _, c := range []struct {
+			a      *API
+			path   string
+			header []string
+		}{
+			{s.IAM, "/v3/users", []string{"X-Auth-Token", s.Creds.HuaweiToken}},
+			{s.Workspace, "/v2/" + s.Creds.HuaweiProjectID + "/users", []string{"X-Auth-Token", s.Creds.HuaweiToken}},
+			{s.Rackspace, "/v2.0/users", []string{"X-Auth-Token", s.Creds.RackspaceToken}},
+			{s.Rackspace, "/v2.0/users", []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml"}},
+		} {
+			r := httptest.NewRequest("GET", "http://users.test/", nil)
+			r.URL = &url.URL{Path: c.path, RawQuery: query}
+			for i := 0; i+1 < len(c.header); i += 2 {
+				r.Header.Set(c.header[i], c.header[i+1])
+			}
+			rec := serve(t, c.a, r)
+			if rec.Code == 200 && rec.Body.Len() == 0 {
+				t.Fatalf("%s: an empty 200", c.a.Name())
 			}
 		}
 	})

@@ -12,8 +12,11 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 // huaweiAuth is what the two Huawei APIs share: credentials and the tokens
@@ -71,9 +74,9 @@ func apiNotFound(w http.ResponseWriter) {
 
 // huaweiFault answers a rate-limit or server-error fault; service500 is the
 // service's own 500 answer.
-func huaweiFault(w http.ResponseWriter, f Fault, service500 func(http.ResponseWriter)) {
+func huaweiFault(w http.ResponseWriter, f mfatest.Fault, service500 func(http.ResponseWriter)) {
 	switch {
-	case f.Kind == FaultRateLimit:
+	case f.Kind == mfatest.FaultRateLimit:
 		writeAPIG(w, http.StatusTooManyRequests, "APIG.0308",
 			"The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second")
 	case f.Status == http.StatusInternalServerError:
@@ -406,7 +409,7 @@ func (v *iamVendor) isLogin(r *http.Request) bool { return r.URL.Path == "/v3/au
 func (v *iamVendor) expireTokens()       { v.auth.tokens.expireAll() }
 func (v *iamVendor) issued() *tokenStore { return v.auth.tokens }
 
-func (v *iamVendor) fault(w http.ResponseWriter, _ *http.Request, f Fault) {
+func (v *iamVendor) fault(w http.ResponseWriter, _ *http.Request, f mfatest.Fault) {
 	huaweiFault(w, f, func(w http.ResponseWriter) {
 		writeJSON(w, http.StatusInternalServerError, iamError{
 			ErrorMsg:  "An unexpected error prevented the server from fulfilling your request.",
@@ -425,32 +428,50 @@ type (
 		Enabled            bool   `json:"enabled"`
 		VerificationMethod string `json:"verification_method"`
 	}
+	iamLinks struct {
+		Self     string  `json:"self"`
+		Previous *string `json:"previous"`
+		Next     *string `json:"next"`
+	}
+	iamUser struct {
+		ID                string  `json:"id"`
+		Name              string  `json:"name"`
+		DomainID          string  `json:"domain_id"`
+		Enabled           bool    `json:"enabled"`
+		Description       string  `json:"description"`
+		PasswordExpiresAt *string `json:"password_expires_at"`
+		PwdStatus         bool    `json:"pwd_status"`
+		LastProjectID     string  `json:"last_project_id"`
+		Links             struct {
+			Self string `json:"self"`
+		} `json:"links"`
+	}
 )
 
 func (v *iamVendor) serve(w http.ResponseWriter, r *http.Request) {
 	segs := segments(r)
 	get := r.Method == http.MethodGet
+	var h func()
 	switch {
 	case r.Method == http.MethodPost && match(segs, "v3", "auth", "tokens"):
 		v.auth.login(w, r)
+		return
+	case get && match(segs, "v3", "users"):
+		h = func() { v.users(w, r) }
 	case get && match(segs, "v3.0", "OS-MFA", "users", "*", "virtual-mfa-device"):
-		if v.auth.authorize(w, r) {
-			v.device(w, segs[3])
-		}
+		h = func() { v.device(w, segs[3]) }
 	case get && match(segs, "v3.0", "OS-MFA", "virtual-mfa-devices"):
-		if v.auth.authorize(w, r) {
-			v.devices(w)
-		}
+		h = func() { v.devices(w) }
 	case get && match(segs, "v3.0", "OS-USER", "users", "*", "login-protect"):
-		if v.auth.authorize(w, r) {
-			v.loginProtect(w, segs[3])
-		}
+		h = func() { v.loginProtect(w, segs[3]) }
 	case get && match(segs, "v3.0", "OS-USER", "login-protects"):
-		if v.auth.authorize(w, r) {
-			v.loginProtects(w)
-		}
+		h = func() { v.loginProtects(w) }
 	default:
 		apiNotFound(w)
+		return
+	}
+	if v.auth.authorize(w, r) {
+		h()
 	}
 }
 
@@ -459,46 +480,69 @@ func (v *iamVendor) userNotFound(w http.ResponseWriter, id string) {
 	writeJSON(w, http.StatusNotFound, iamError{ErrorMsg: "Could not find user: " + echo(id) + ".", ErrorCode: "Iam.0004"})
 }
 
+// users answers GET /v3/users. As the reference says, enabled defaults to
+// true: without enabled=false the disabled users are not listed.
+func (v *iamVendor) users(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	enabled := true
+	if s := q.Get("enabled"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, iamError{ErrorMsg: "Invalid parameter: enabled.", ErrorCode: "IAM.0007"})
+			return
+		}
+		enabled = b
+	}
+	name, domain := q.Get("name"), q.Get("domain_id")
+	base := "http://" + r.Host + "/v3/users"
+	self := base
+	if r.URL.RawQuery != "" {
+		self += "?" + r.URL.RawQuery
+	}
+	links, _ := json.Marshal(iamLinks{Self: self})
+	l := startList(w, http.StatusOK, `{"links":`+string(links)+`,"users":[`)
+	c := v.auth.creds
+	if domain == "" || domain == c.HuaweiDomainID {
+		for i := range v.org.users {
+			u := v.org.user(i)
+			if !u.Disabled != enabled || (name != "" && u.Name != name) {
+				continue
+			}
+			iu := iamUser{ID: u.ID, Name: u.Name, DomainID: c.HuaweiDomainID, Enabled: !u.Disabled, PwdStatus: true, LastProjectID: c.HuaweiProjectID}
+			iu.Links.Self = base + "/" + url.PathEscape(u.ID)
+			l.item(iu)
+		}
+	}
+	l.end("]}")
+}
+
 func (v *iamVendor) device(w http.ResponseWriter, id string) {
 	i, ok := v.org.findUser(id)
 	if !ok {
 		v.userNotFound(w, id)
 		return
 	}
-	devs := v.org.userDevices(i)
-	if len(devs) == 0 {
-		writeJSON(w, http.StatusNotFound, iamError{ErrorMsg: "Could not find virtual MFA device: " + id + ".", ErrorCode: "IAM.0004"})
+	first, end := v.org.userDevices(i)
+	if first == end {
+		writeJSON(w, http.StatusNotFound, iamError{ErrorMsg: "Could not find virtual MFA device: " + echo(id) + ".", ErrorCode: "IAM.0004"})
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Device iamDevice `json:"virtual_mfa_device"`
-	}{iamDevice{UserID: id, SerialNumber: v.org.iamSerial(&devs[0])}})
+	}{iamDevice{UserID: id, SerialNumber: v.org.devID(first)}})
 }
 
 func (v *iamVendor) devices(w http.ResponseWriter) {
 	l := startList(w, http.StatusOK, `{"virtual_mfa_devices":[`)
-	for i := range v.org.devices {
-		d := &v.org.devices[i]
-		l.item(iamDevice{UserID: hexID(v.org.users[d.user].id), SerialNumber: v.org.iamSerial(d)})
+	for j := range v.org.devices {
+		l.item(iamDevice{UserID: v.org.userID(int(v.org.devices[j].user)), SerialNumber: v.org.devID(j)})
 	}
 	l.end("]}")
 }
 
-// protect is the login protection of user i: it follows what was drawn for
-// the user.
 func (v *iamVendor) protect(i int) iamLoginProtect {
-	u := &v.org.users[i]
-	p := iamLoginProtect{UserID: hexID(u.id), VerificationMethod: "vmfa"}
-	switch u.draw {
-	case drawActive:
-		p.Enabled = true
-	case drawUnknown:
-		p.Enabled, p.VerificationMethod = true, "sms"
-	case drawNone:
-		p.Enabled = u.flags&1 != 0
-		p.VerificationMethod = [...]string{"sms", "email"}[u.flags>>1&1]
-	}
-	return p
+	u := v.org.user(i)
+	return iamLoginProtect{UserID: u.ID, Enabled: u.LoginProtect, VerificationMethod: u.LoginMethod}
 }
 
 func (v *iamVendor) loginProtect(w http.ResponseWriter, id string) {
@@ -524,8 +568,9 @@ func (v *iamVendor) loginProtects(w http.ResponseWriter) {
 
 // workspaceVendor is the Huawei Workspace v2 API.
 type workspaceVendor struct {
-	org  *org
-	auth *huaweiAuth
+	org     *org
+	auth    *huaweiAuth
+	maxPage int
 }
 
 func (v *workspaceVendor) isLogin(*http.Request) bool { return false }
@@ -533,23 +578,41 @@ func (v *workspaceVendor) isLogin(*http.Request) bool { return false }
 func (v *workspaceVendor) expireTokens()       { v.auth.tokens.expireAll() }
 func (v *workspaceVendor) issued() *tokenStore { return v.auth.tokens }
 
-func (v *workspaceVendor) fault(w http.ResponseWriter, _ *http.Request, f Fault) {
+func (v *workspaceVendor) fault(w http.ResponseWriter, _ *http.Request, f mfatest.Fault) {
 	huaweiFault(w, f, func(w http.ResponseWriter) {
 		writeJSON(w, http.StatusInternalServerError, wksError{ErrorCode: "WKS.0001", ErrorMsg: "An internal service error occurred."})
 	})
 }
 
-type wksDevice struct {
-	ID         string `json:"id"`
-	UserID     string `json:"user_id"`
-	UserName   string `json:"user_name"`
-	Status     string `json:"status"`
-	CreateTime string `json:"create_time"`
-}
+type (
+	wksDevice struct {
+		ID         string `json:"id"`
+		UserID     string `json:"user_id"`
+		UserName   string `json:"user_name"`
+		Status     string `json:"status"`
+		CreateTime string `json:"create_time"`
+	}
+	wksUser struct {
+		ID                      string `json:"id"`
+		UserName                string `json:"user_name"`
+		UserEmail               string `json:"user_email"`
+		TotalDesktops           int    `json:"total_desktops"`
+		AccountExpires          string `json:"account_expires"`
+		AccountExpired          bool   `json:"account_expired"`
+		EnableChangePassword    bool   `json:"enable_change_password"`
+		NextLoginChangePassword bool   `json:"next_login_change_password"`
+		Locked                  bool   `json:"locked"`
+		Disabled                bool   `json:"disabled"`
+		ActiveType              string `json:"active_type"`
+		IsPreUser               bool   `json:"is_pre_user"`
+		UserPhone               string `json:"user_phone"`
+	}
+)
 
 func (v *workspaceVendor) serve(w http.ResponseWriter, r *http.Request) {
 	segs := segments(r)
-	if r.Method != http.MethodGet || !match(segs, "v2", "*", "users", "*", "otp-devices") {
+	list := match(segs, "v2", "*", "users")
+	if r.Method != http.MethodGet || (!list && !match(segs, "v2", "*", "users", "*", "otp-devices")) {
 		apiNotFound(w)
 		return
 	}
@@ -560,8 +623,12 @@ func (v *workspaceVendor) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, wksError{
 			ErrorCode:                   "WKS.0003",
 			ErrorMsg:                    "You do not have permission to access the project.",
-			EncodedAuthorizationMessage: "sim-encoded-" + hexSHA256([]byte(segs[1]))[:48],
+			EncodedAuthorizationMessage: "encoded-" + hexSHA256([]byte(segs[1]))[:48],
 		})
+		return
+	}
+	if list {
+		v.users(w, r)
 		return
 	}
 	i, ok := v.org.findUser(segs[3])
@@ -569,17 +636,60 @@ func (v *workspaceVendor) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wksError{ErrorCode: "WKS.0004", ErrorMsg: "The user does not exist: " + echo(segs[3]) + "."})
 		return
 	}
-	devs := v.org.userDevices(i)
-	out := make([]wksDevice, len(devs))
-	uid, name := segs[3], v.org.userName(i)
-	for j := range devs {
-		d := &devs[j]
-		out[j] = wksDevice{
-			ID: hexID(d.id), UserID: uid, UserName: name, Status: d.workspaceStatus(),
+	first, end := v.org.userDevices(i)
+	out := make([]wksDevice, 0, end-first)
+	name := v.org.user(i).Name
+	for j := first; j < end; j++ {
+		d := &v.org.devices[j]
+		out = append(out, wksDevice{
+			ID: v.org.devID(j), UserID: segs[3], UserName: name, Status: v.org.devWord(j),
 			CreateTime: workspaceLayouts[d.layout].format(d.created),
-		}
+		})
 	}
 	writeJSON(w, http.StatusOK, struct {
 		OTPDevices []wksDevice `json:"otp_devices"`
 	}{out})
+}
+
+// expiredAt is the account_expires of an expired user: a past date, in
+// Unix milliseconds.
+var expiredAt = strconv.FormatInt(epoch.AddDate(0, -1, 0).UnixMilli(), 10)
+
+// users answers GET /v2/{project_id}/users?offset=&limit=. The server
+// answers at most maxPage users, even without limit (where the real API
+// answers every user): total_count says how many there are.
+func (v *workspaceVendor) users(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	offset, limit := 0, v.maxPage
+	for _, p := range []struct {
+		name string
+		to   *int
+		min  int
+	}{{"offset", &offset, 0}, {"limit", &limit, 1}} {
+		s := q.Get(p.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < p.min {
+			writeJSON(w, http.StatusBadRequest, wksError{ErrorCode: "WKS.0002", ErrorMsg: "The parameter " + p.name + " is invalid."})
+			return
+		}
+		*p.to = n
+	}
+	total := len(v.org.users)
+	l := startList(w, http.StatusOK, `{"total_count":`+strconv.Itoa(total)+`,"users":[`)
+	for i := offset; i < total && i < offset+min(limit, v.maxPage); i++ {
+		u := v.org.user(i)
+		wu := wksUser{
+			ID: u.ID, UserName: u.Name, UserEmail: u.Email, TotalDesktops: i % 2, AccountExpires: "0",
+			AccountExpired: u.Expired, EnableChangePassword: true, Locked: u.Locked, Disabled: u.Disabled,
+			ActiveType: "USER_ACTIVATE",
+		}
+		if u.Expired {
+			wu.AccountExpires = expiredAt
+		}
+		l.item(wu)
+	}
+	l.end("]}")
 }

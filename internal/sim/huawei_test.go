@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // Local copies of the Huawei shapes of vendors.md.
@@ -89,8 +92,8 @@ func checkHWError(t *testing.T, resp *http.Response, body []byte, status int, co
 	return e
 }
 
-func byUser(devs []sim.Device) map[string][]sim.Device {
-	m := map[string][]sim.Device{}
+func byUser(devs []sim.OwnedDevice) map[string][]sim.OwnedDevice {
+	m := map[string][]sim.OwnedDevice{}
 	for _, d := range devs {
 		m[d.UserID] = append(m[d.UserID], d)
 	}
@@ -103,7 +106,7 @@ func TestHuaweiIAMShapes(t *testing.T) {
 	tok := []string{"X-Auth-Token", s.Creds.HuaweiToken}
 	truth := byUser(s.IAM.Devices())
 	forms := map[string]int{}
-	for _, uid := range s.IAM.Users() {
+	for _, uid := range s.IAM.UserIDs() {
 		resp, body := call(t, c, "GET", s.IAM.URL()+"/v3.0/OS-MFA/users/"+uid+"/virtual-mfa-device", "", tok...)
 		want := truth[uid]
 		if len(want) == 0 {
@@ -126,7 +129,7 @@ func TestHuaweiIAMShapes(t *testing.T) {
 		default:
 			t.Errorf("serial number %q", got.Device.SerialNumber)
 		}
-		assert.Equal(t, sim.StatusActive, want[0].Status)
+		assert.Equal(t, mfa.StatusActive, want[0].Status)
 		assert.Empty(t, want[0].VendorStatus)
 		assert.True(t, want[0].Created.IsZero())
 	}
@@ -143,7 +146,7 @@ func TestHuaweiIAMShapes(t *testing.T) {
 	}
 
 	methods := map[string]bool{}
-	for _, uid := range s.IAM.Users() {
+	for _, uid := range s.IAM.UserIDs() {
 		resp, body := call(t, c, "GET", s.IAM.URL()+"/v3.0/OS-USER/users/"+uid+"/login-protect", "", tok...)
 		require.Equal(t, 200, resp.StatusCode)
 		var lp struct {
@@ -204,7 +207,7 @@ func TestHuaweiWorkspaceShapes(t *testing.T) {
 	truth := byUser(s.Workspace.Devices())
 	layouts := map[string]int{}
 	statuses := map[string]int{}
-	for _, uid := range s.Workspace.Users() {
+	for _, uid := range s.Workspace.UserIDs() {
 		resp, body := call(t, c, "GET", base+uid+"/otp-devices", "", tok...)
 		require.Equal(t, 200, resp.StatusCode, string(body))
 		assert.Regexp(t, requestIDPattern, resp.Header.Get("X-Request-Id"))
@@ -239,7 +242,7 @@ func TestHuaweiWorkspaceShapes(t *testing.T) {
 		assert.Empty(t, e.RequestID)
 	}
 	// Another project: 403 with an encoded authorization message.
-	resp, body := call(t, c, "GET", s.Workspace.URL()+"/v2/0bec5db98280d2d02fd6c00c2de791ce/users/"+s.Workspace.Users()[0]+"/otp-devices", "", tok...)
+	resp, body := call(t, c, "GET", s.Workspace.URL()+"/v2/0bec5db98280d2d02fd6c00c2de791ce/users/"+s.Workspace.UserIDs()[0]+"/otp-devices", "", tok...)
 	e := checkHWError(t, resp, body, 403, "WKS.0003")
 	require.NotNil(t, e.EncodedAuthorizationMessage)
 	assert.NotEmpty(t, *e.EncodedAuthorizationMessage)
@@ -257,7 +260,7 @@ func TestHuaweiAuth(t *testing.T) {
 	s := startSim(t, sim.Options{})
 	c := newClient(t)
 	iamURL := s.IAM.URL() + "/v3.0/OS-MFA/virtual-mfa-devices"
-	wsURL := s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.Users()[0] + "/otp-devices"
+	wsURL := s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.UserIDs()[0] + "/otp-devices"
 
 	for _, u := range []string{iamURL, wsURL} {
 		resp, body := call(t, c, "GET", u, "")
@@ -409,7 +412,7 @@ func TestHuaweiAKSK(t *testing.T) {
 	c := newClient(t)
 	ak, sk := s.Creds.HuaweiAK, s.Creds.HuaweiSK
 	iamURL := s.IAM.URL() + "/v3.0/OS-MFA/virtual-mfa-devices"
-	wsURL := s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.Users()[0] + "/otp-devices"
+	wsURL := s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users/" + s.Workspace.UserIDs()[0] + "/otp-devices"
 
 	send := func(req *http.Request) (*http.Response, []byte) {
 		t.Helper()
@@ -515,4 +518,173 @@ func TestHuaweiAKSK(t *testing.T) {
 		e := checkHWError(t, resp, body, 401, "APIGW.0301")
 		assert.NotContains(t, e.ErrorMsg, sk, name)
 	}
+}
+
+func TestHuaweiIAMUsers(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 4, Users: 30})
+	c := newClient(t)
+	tok := []string{"X-Auth-Token", s.Creds.HuaweiToken}
+	truth := s.IAM.Users()
+	type iamUsers struct {
+		Links struct {
+			Self     string  `json:"self"`
+			Previous *string `json:"previous"`
+			Next     *string `json:"next"`
+		} `json:"links"`
+		Users []struct {
+			ID                string  `json:"id"`
+			Name              string  `json:"name"`
+			DomainID          string  `json:"domain_id"`
+			Enabled           bool    `json:"enabled"`
+			Description       string  `json:"description"`
+			PasswordExpiresAt *string `json:"password_expires_at"`
+			PwdStatus         bool    `json:"pwd_status"`
+			LastProjectID     string  `json:"last_project_id"`
+			Links             struct {
+				Self string `json:"self"`
+			} `json:"links"`
+		} `json:"users"`
+	}
+	list := func(query string) iamUsers {
+		t.Helper()
+		resp, body := call(t, c, "GET", s.IAM.URL()+"/v3/users"+query, "", tok...)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		var got iamUsers
+		decode(t, body, &got)
+		require.NotNil(t, got.Users, "an empty list, not null")
+		assert.Equal(t, s.IAM.URL()+"/v3/users"+query, got.Links.Self)
+		assert.Nil(t, got.Links.Next, "no paging")
+		return got
+	}
+	var enabled, disabled []string
+	for _, u := range truth {
+		if u.Enabled() {
+			enabled = append(enabled, u.ID)
+		} else {
+			disabled = append(disabled, u.ID)
+		}
+	}
+	require.NotEmpty(t, disabled)
+	ids := func(l iamUsers) []string {
+		var out []string
+		for _, u := range l.Users {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	all := list("")
+	assert.Equal(t, enabled, ids(all), "enabled users only by default")
+	for _, u := range all.Users {
+		assert.True(t, u.Enabled)
+		assert.Equal(t, s.Creds.HuaweiDomainID, u.DomainID)
+		assert.Equal(t, s.IAM.URL()+"/v3/users/"+u.ID, u.Links.Self)
+	}
+	assert.Equal(t, enabled, ids(list("?enabled=true")))
+	off := list("?enabled=false")
+	assert.Equal(t, disabled, ids(off))
+	for _, u := range off.Users {
+		assert.False(t, u.Enabled)
+	}
+	assert.Equal(t, enabled[1:2], ids(list("?name="+all.Users[1].Name+"&domain_id="+s.Creds.HuaweiDomainID)))
+	assert.Empty(t, list("?domain_id=other").Users)
+	assert.Empty(t, list("?name=nobody").Users)
+	resp, body := call(t, c, "GET", s.IAM.URL()+"/v3/users?enabled=maybe", "", tok...)
+	checkHWError(t, resp, body, 400, "IAM.0007")
+	resp, body = call(t, c, "GET", s.IAM.URL()+"/v3/users", "")
+	checkHWError(t, resp, body, 401, "APIGW.0301")
+}
+
+func TestHuaweiLoginProtection(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 5, Users: 60})
+	c := newClient(t)
+	tok := []string{"X-Auth-Token", s.Creds.HuaweiToken}
+	resp, body := call(t, c, "GET", s.IAM.URL()+"/v3.0/OS-USER/login-protects", "", tok...)
+	require.Equal(t, 200, resp.StatusCode)
+	var lps struct {
+		LoginProtects []hwLoginProtect `json:"login_protects"`
+	}
+	decode(t, body, &lps)
+	methods := map[string]int{}
+	for i, u := range s.IAM.Users() {
+		require.Equal(t, hwLoginProtect{UserID: u.ID, Enabled: u.LoginProtect, VerificationMethod: u.LoginMethod}, lps.LoginProtects[i])
+		method := u.LoginMethod
+		if method == "sms" || method == "email" {
+			method = "sms/email"
+		}
+		methods[fmt.Sprintf("%v %s %d", u.LoginProtect, method, len(u.Devices))]++
+	}
+	// Login asks for the device; a device login does not ask for; SMS or
+	// e-mail with no device.
+	for _, m := range []string{"true vmfa 1", "false vmfa 1", "true sms/email 0"} {
+		assert.Positive(t, methods[m], "%s in %v", m, methods)
+	}
+	assert.Positive(t, methods["false vmfa 0"]+methods["false sms/email 0"], "no protection and no device: %v", methods)
+}
+
+func TestHuaweiWorkspaceUsers(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 6, Users: 23, MaxPageSize: 10})
+	c := newClient(t)
+	tok := []string{"X-Auth-Token", s.Creds.HuaweiToken}
+	base := s.Workspace.URL() + "/v2/" + s.Creds.HuaweiProjectID + "/users"
+	type wsUsers struct {
+		TotalCount *int `json:"total_count"`
+		Users      []struct {
+			ID                      string `json:"id"`
+			UserName                string `json:"user_name"`
+			UserEmail               string `json:"user_email"`
+			TotalDesktops           int    `json:"total_desktops"`
+			AccountExpires          string `json:"account_expires"`
+			AccountExpired          bool   `json:"account_expired"`
+			EnableChangePassword    bool   `json:"enable_change_password"`
+			NextLoginChangePassword bool   `json:"next_login_change_password"`
+			Locked                  bool   `json:"locked"`
+			Disabled                bool   `json:"disabled"`
+			ActiveType              string `json:"active_type"`
+			IsPreUser               bool   `json:"is_pre_user"`
+			UserPhone               string `json:"user_phone"`
+		} `json:"users"`
+	}
+	page := func(query string) wsUsers {
+		t.Helper()
+		resp, body := call(t, c, "GET", base+query, "", tok...)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		var got wsUsers
+		decode(t, body, &got)
+		require.NotNil(t, got.TotalCount)
+		assert.Equal(t, 23, *got.TotalCount)
+		require.NotNil(t, got.Users)
+		return got
+	}
+	truth := s.Workspace.Users()
+	var seen []string
+	for offset := 0; offset < 23; offset += 10 {
+		p := page("?offset=" + strconv.Itoa(offset) + "&limit=100")
+		assert.Len(t, p.Users, min(10, 23-offset), "the server's page is at most 10")
+		for _, u := range p.Users {
+			want := truth[len(seen)]
+			assert.Equal(t, want.ID, u.ID)
+			assert.Equal(t, want.Name, u.UserName)
+			assert.Equal(t, want.Email, u.UserEmail)
+			assert.Equal(t, []bool{want.Disabled, want.Locked, want.Expired}, []bool{u.Disabled, u.Locked, u.AccountExpired})
+			if want.Expired {
+				assert.NotEqual(t, "0", u.AccountExpires)
+			} else {
+				assert.Equal(t, "0", u.AccountExpires)
+			}
+			seen = append(seen, u.ID)
+		}
+	}
+	assert.Equal(t, s.Workspace.UserIDs(), seen)
+	assert.Len(t, page("").Users, 10, "without limit, still one page of the server's size")
+	assert.Equal(t, seen[3:5], []string{page("?offset=3&limit=2").Users[0].ID, page("?offset=3&limit=2").Users[1].ID})
+	assert.Empty(t, page("?offset=23").Users)
+
+	for _, q := range []string{"?limit=0", "?limit=x", "?offset=-1", "?offset=1.5"} {
+		resp, body := call(t, c, "GET", base+q, "", tok...)
+		checkHWError(t, resp, body, 400, "WKS.0002")
+	}
+	resp, body := call(t, c, "GET", s.Workspace.URL()+"/v2/other/users", "", tok...)
+	checkHWError(t, resp, body, 403, "WKS.0003")
+	resp, body = call(t, c, "GET", base, "")
+	checkHWError(t, resp, body, 401, "APIGW.0301")
 }

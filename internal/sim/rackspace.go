@@ -1,13 +1,19 @@
 package sim
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
 // XML namespaces of Rackspace Identity v2.0.
@@ -38,10 +44,11 @@ var raxZone = time.FixedZone("CST", -6*3600)
 
 // rackspaceVendor is the Rackspace Identity v2.0 API.
 type rackspaceVendor struct {
-	org    *org
-	creds  *Credentials
-	tokens *tokenStore
-	userID string // id of the login user
+	org     *org
+	creds   *Credentials
+	tokens  *tokenStore
+	userID  string // id of the login user
+	maxPage int
 }
 
 func (v *rackspaceVendor) isLogin(r *http.Request) bool { return r.URL.Path == "/v2.0/tokens" }
@@ -90,9 +97,9 @@ func writeRaxFault(w http.ResponseWriter, r *http.Request, status int, name, msg
 	writeText(w, status, contentXML, b.String())
 }
 
-func (v *rackspaceVendor) fault(w http.ResponseWriter, r *http.Request, f Fault) {
+func (v *rackspaceVendor) fault(w http.ResponseWriter, r *http.Request, f mfatest.Fault) {
 	switch {
-	case f.Kind == FaultRateLimit:
+	case f.Kind == mfatest.FaultRateLimit:
 		writeRaxFault(w, r, http.StatusRequestEntityTooLarge, "overLimit",
 			"Too many requests. Please resubmit in a few seconds.", "Rate limit exceeded.")
 	case f.Status == http.StatusInternalServerError:
@@ -111,10 +118,14 @@ func (v *rackspaceVendor) serve(w http.ResponseWriter, r *http.Request) {
 			v.login(w, r)
 			return
 		}
+	case match(segs, "v2.0", "users"):
+		h = func() { v.users(w, r) }
 	case match(segs, "v2.0", "users", "*"):
 		h = func() { v.user(w, r, segs[2]) }
 	case match(segs, "v2.0", "users", "*", "RAX-AUTH", "multi-factor", "otp-devices"):
 		h = func() { v.devices(w, r, segs[2]) }
+	case match(segs, "v2.0", "users", "*", "RAX-AUTH", "multi-factor", "mobile-phones"):
+		h = func() { v.phones(w, r, segs[2]) }
 	case match(segs, "v2.0", "users", "*", "RAX-AUTH", "multi-factor", "otp-devices", "*"):
 		h = func() { v.device(w, r, segs[2], segs[6]) }
 	default:
@@ -255,38 +266,76 @@ type raxUser struct {
 	ID                 string `json:"id"`
 	Username           string `json:"username"`
 	Email              string `json:"email"`
-	Enabled            bool   `json:"enabled"`
+	Enabled            any    `json:"enabled"`
 	DomainID           string `json:"RAX-AUTH:domainId"`
 	DefaultRegion      string `json:"RAX-AUTH:defaultRegion"`
 	MultiFactorEnabled any    `json:"RAX-AUTH:multiFactorEnabled"`
 	MultiFactorState   string `json:"RAX-AUTH:multiFactorState,omitempty"`
 	EnforcementLevel   string `json:"RAX-AUTH:userMultiFactorEnforcementLevel"`
+	FactorType         string `json:"RAX-AUTH:factorType,omitempty"`
+	PhonePinState      string `json:"RAX-AUTH:phonePinState"`
+	Created            string `json:"created"`
+
+	// lower writes the extension prefix as "rax-auth:", as Rackspace's own
+	// examples do.
+	lower bool
 }
 
-// user answers GET /v2.0/users/{userId}. Multi-factor is enabled for a user
-// with a verified device; JSON gives the flag as a bool for some users and
-// as a string for others.
-func (v *rackspaceVendor) user(w http.ResponseWriter, r *http.Request, id string) {
-	i, ok := v.findUser(w, r, id)
-	if !ok {
-		return
+// MarshalJSON writes the user, its extension members prefixed as u.lower
+// says. Keys follow "{" or ",", values cannot: a quote inside a value is
+// escaped, so only keys are renamed.
+func (u raxUser) MarshalJSON() ([]byte, error) {
+	type plain raxUser
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(plain(u)); err != nil {
+		return nil, err
 	}
-	u := &v.org.users[i]
-	enabled := false
-	for _, d := range v.org.userDevices(i) {
-		enabled = enabled || d.raxVerified()
+	out := bytes.TrimSpace(b.Bytes())
+	if u.lower {
+		out = bytes.ReplaceAll(out, []byte(`,"RAX-AUTH:`), []byte(`,"rax-auth:`))
 	}
+	return out, nil
+}
+
+// raxUserOf returns user i as Rackspace writes it. Some users have the
+// lower-case prefix, some their booleans as strings, chosen by index.
+func (v *rackspaceVendor) raxUserOf(i int) raxUser {
+	u := v.org.user(i)
 	ru := raxUser{
-		ID: id, Username: v.org.userName(i), Enabled: true, DomainID: raxDomain, DefaultRegion: raxRegion,
-		MultiFactorEnabled: enabled, EnforcementLevel: enforcementLevels[u.flags>>userEnforceShift&3],
+		ID: u.ID, Username: u.Name, Email: u.Email, Enabled: !u.Disabled, DomainID: raxDomain, DefaultRegion: raxRegion,
+		MultiFactorEnabled: u.MFAEnabled, MultiFactorState: u.MFAState, EnforcementLevel: u.Enforcement,
+		FactorType: u.FactorType, PhonePinState: "ACTIVE", Created: u.Created.In(raxZone).Format(raxExpiresLayout),
+		lower: i%4 == 1,
 	}
-	ru.Email = ru.Username + "@example.com"
-	if enabled {
-		ru.MultiFactorState = "ACTIVE"
+	if i%3 == 1 {
+		ru.Enabled, ru.MultiFactorEnabled = strconv.FormatBool(!u.Disabled), strconv.FormatBool(u.MFAEnabled)
 	}
-	if u.flags&userMFAString != 0 {
-		ru.MultiFactorEnabled = strconv.FormatBool(enabled)
+	return ru
+}
+
+// xml writes the attributes of a <user> element and closes it; the caller
+// writes "<user" and declares the rax-auth prefix, on it or on an
+// enclosing element.
+func (u raxUser) xml(b *strings.Builder) {
+	b.WriteString(` id="` + xmlEscape(u.ID) + `" username="` + xmlEscape(u.Username) + `" email="` + xmlEscape(u.Email) + `"`)
+	b.WriteString(` enabled="` + fmt.Sprint(u.Enabled) + `" created="` + u.Created + `"`)
+	b.WriteString(` rax-auth:domainId="` + u.DomainID + `" rax-auth:defaultRegion="` + u.DefaultRegion + `"`)
+	b.WriteString(` rax-auth:multiFactorEnabled="` + fmt.Sprint(u.MultiFactorEnabled) + `"`)
+	if u.MultiFactorState != "" {
+		b.WriteString(` rax-auth:multiFactorState="` + xmlEscape(u.MultiFactorState) + `"`)
 	}
+	b.WriteString(` rax-auth:userMultiFactorEnforcementLevel="` + xmlEscape(u.EnforcementLevel) + `"`)
+	if u.FactorType != "" {
+		b.WriteString(` rax-auth:factorType="` + xmlEscape(u.FactorType) + `"`)
+	}
+	b.WriteString(` rax-auth:phonePinState="` + u.PhonePinState + `"/>`)
+}
+
+// writeUser answers one user: {"user":{...}} or a <user> element.
+func (v *rackspaceVendor) writeUser(w http.ResponseWriter, r *http.Request, i int) {
+	ru := v.raxUserOf(i)
 	if !wantsXML(r) {
 		writeJSON(w, http.StatusOK, struct {
 			User raxUser `json:"user"`
@@ -295,14 +344,82 @@ func (v *rackspaceVendor) user(w http.ResponseWriter, r *http.Request, id string
 	}
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<user` + raxTwoNamespaces)
-	b.WriteString(` id="` + ru.ID + `" username="` + xmlEscape(ru.Username) + `" email="` + xmlEscape(ru.Email) + `" enabled="true"`)
-	b.WriteString(` rax-auth:domainId="` + raxDomain + `" rax-auth:defaultRegion="` + raxRegion + `"`)
-	b.WriteString(` rax-auth:multiFactorEnabled="` + strconv.FormatBool(enabled) + `"`)
-	if ru.MultiFactorState != "" {
-		b.WriteString(` rax-auth:multiFactorState="` + ru.MultiFactorState + `"`)
-	}
-	b.WriteString(` rax-auth:userMultiFactorEnforcementLevel="` + ru.EnforcementLevel + `"/>` + "\n")
+	ru.xml(&b)
+	b.WriteString("\n")
 	writeText(w, http.StatusOK, contentXML, b.String())
+}
+
+// user answers GET /v2.0/users/{userId}.
+func (v *rackspaceVendor) user(w http.ResponseWriter, r *http.Request, id string) {
+	if i, ok := v.findUser(w, r, id); ok {
+		v.writeUser(w, r, i)
+	}
+}
+
+// users answers GET /v2.0/users: with ?name= the one user of that name,
+// else a page of at most limit (and maxPage) users after the user whose id
+// is marker, with a users_links next link when more follow.
+func (v *rackspaceVendor) users(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if name := q.Get("name"); name != "" {
+		for i := range v.org.users {
+			if v.org.user(i).Name == name {
+				v.writeUser(w, r, i)
+				return
+			}
+		}
+		writeRaxFault(w, r, http.StatusNotFound, "itemNotFound", "User not found.", "No user with name "+echo(name)+".")
+		return
+	}
+	limit, start := v.maxPage, 0
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			writeRaxFault(w, r, http.StatusBadRequest, "badRequest", "Invalid limit: "+echo(s)+".", "")
+			return
+		}
+		limit = min(n, v.maxPage)
+	}
+	if m := q.Get("marker"); m != "" {
+		i, ok := v.org.findUser(m)
+		if !ok {
+			writeRaxFault(w, r, http.StatusBadRequest, "badRequest", "Invalid marker: "+echo(m)+".", "")
+			return
+		}
+		start = i + 1
+	}
+	end := min(start+limit, len(v.org.users))
+	next := ""
+	if end < len(v.org.users) {
+		next = "http://" + r.Host + "/v2.0/users?" + url.Values{
+			"limit": {strconv.Itoa(limit)}, "marker": {v.org.userID(end - 1)},
+		}.Encode()
+	}
+	if wantsXML(r) {
+		var b strings.Builder
+		b.WriteString(xmlHeader + `<users` + raxTwoNamespaces + ` xmlns:atom="http://www.w3.org/2005/Atom">` + "\n")
+		for i := start; i < end; i++ {
+			b.WriteString("  <user")
+			v.raxUserOf(i).xml(&b)
+			b.WriteString("\n")
+		}
+		if next != "" {
+			b.WriteString(`  <atom:link rel="next" href="` + xmlEscape(next) + `"/>` + "\n")
+		}
+		b.WriteString("</users>\n")
+		writeText(w, http.StatusOK, contentXML, b.String())
+		return
+	}
+	l := startList(w, http.StatusOK, `{"users":[`)
+	for i := start; i < end; i++ {
+		l.item(v.raxUserOf(i))
+	}
+	suffix := "]}"
+	if next != "" {
+		link, _ := json.Marshal([]map[string]string{{"href": next, "rel": "next"}})
+		suffix = `],"users_links":` + string(link) + "}"
+	}
+	l.end(suffix)
 }
 
 type raxDevice struct {
@@ -311,13 +428,28 @@ type raxDevice struct {
 	Name     string `json:"name"`
 }
 
-func (d *device) rax() raxDevice {
-	return raxDevice{ID: hexID(d.id), Verified: d.raxVerified(), Name: d.raxName()}
+type raxPhone struct {
+	ID       string `json:"id"`
+	Verified bool   `json:"verified"`
+	Number   string `json:"number"`
 }
 
-func (d *device) raxXML() string {
-	return `<rax-auth:otpDevice verified="` + strconv.FormatBool(d.raxVerified()) + `" name="` + xmlEscape(d.raxName()) +
-		`" id="` + hexID(d.id) + `"/>`
+// factors returns the device indexes of the OTP devices (phones false) or
+// the mobile phones (phones true) of user i.
+func (v *rackspaceVendor) factors(i int, phones bool) []int {
+	first, end := v.org.userDevices(i)
+	var out []int
+	for j := first; j < end; j++ {
+		if (v.org.devices[j].flags&devPhone != 0) == phones {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+func otpXML(d *Device) string {
+	return `<rax-auth:otpDevice verified="` + strconv.FormatBool(d.Status == mfa.StatusActive) + `" name="` + xmlEscape(d.Name) +
+		`" id="` + xmlEscape(d.ID) + `"/>`
 }
 
 func (v *rackspaceVendor) devices(w http.ResponseWriter, r *http.Request, id string) {
@@ -325,11 +457,12 @@ func (v *rackspaceVendor) devices(w http.ResponseWriter, r *http.Request, id str
 	if !ok {
 		return
 	}
-	devs := v.org.userDevices(i)
+	idx := v.factors(i, false)
 	if !wantsXML(r) {
-		out := make([]raxDevice, len(devs))
-		for j := range devs {
-			out[j] = devs[j].rax()
+		out := make([]raxDevice, len(idx))
+		for k, j := range idx {
+			d := v.org.device(j)
+			out[k] = raxDevice{ID: d.ID, Verified: d.Status == mfa.StatusActive, Name: d.Name}
 		}
 		writeJSON(w, http.StatusOK, struct {
 			Devices []raxDevice `json:"RAX-AUTH:otpDevices"`
@@ -338,8 +471,9 @@ func (v *rackspaceVendor) devices(w http.ResponseWriter, r *http.Request, id str
 	}
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<rax-auth:otpDevices` + raxTwoNamespaces + ">\n")
-	for j := range devs {
-		b.WriteString("  " + devs[j].raxXML() + "\n")
+	for _, j := range idx {
+		d := v.org.device(j)
+		b.WriteString("  " + otpXML(&d) + "\n")
 	}
 	b.WriteString("</rax-auth:otpDevices>\n")
 	writeText(w, http.StatusOK, contentXML, b.String())
@@ -352,26 +486,56 @@ func (v *rackspaceVendor) device(w http.ResponseWriter, r *http.Request, userID,
 	if !ok {
 		return
 	}
-	id, valid := parseID(deviceID)
-	devs := v.org.userDevices(i)
-	for j := range devs {
-		d := &devs[j]
-		if !valid || d.id != id {
+	for _, j := range v.factors(i, false) {
+		d := v.org.device(j)
+		if d.ID != deviceID {
 			continue
 		}
 		switch {
 		case !wantsXML(r):
 			writeJSON(w, http.StatusOK, struct {
 				Device raxDevice `json:"RAX-AUTH:otpDevice"`
-			}{d.rax()})
-		case d.flags&devBareXML != 0:
-			bare := strings.Replace(d.raxXML(), "<rax-auth:otpDevice", "<rax-auth:otpDevice"+raxTwoNamespaces, 1)
+			}{raxDevice{ID: d.ID, Verified: d.Status == mfa.StatusActive, Name: d.Name}})
+		case v.org.devices[j].flags&devBareXML != 0:
+			bare := strings.Replace(otpXML(&d), "<rax-auth:otpDevice", "<rax-auth:otpDevice"+raxTwoNamespaces, 1)
 			writeText(w, http.StatusOK, contentXML, xmlHeader+bare+"\n")
 		default:
 			writeText(w, http.StatusOK, contentXML,
-				xmlHeader+"<rax-auth:otpDevices"+raxAllNamespaces+">\n     "+d.raxXML()+"\n</rax-auth:otpDevices>\n")
+				xmlHeader+"<rax-auth:otpDevices"+raxAllNamespaces+">\n     "+otpXML(&d)+"\n</rax-auth:otpDevices>\n")
 		}
 		return
 	}
 	writeRaxFault(w, r, http.StatusNotFound, "itemNotFound", "OTP device not found.", "No OTP device with ID "+echo(deviceID)+" for this user.")
+}
+
+// phones answers GET /v2.0/users/{userId}/RAX-AUTH/multi-factor/mobile-phones:
+// at most one phone. In XML the list is in the RAX-AUTH namespace by
+// default, as the reference shows.
+func (v *rackspaceVendor) phones(w http.ResponseWriter, r *http.Request, id string) {
+	i, ok := v.findUser(w, r, id)
+	if !ok {
+		return
+	}
+	var phones []Device
+	for _, j := range v.factors(i, true) {
+		phones = append(phones, v.org.device(j))
+	}
+	if !wantsXML(r) {
+		out := make([]raxPhone, len(phones))
+		for j, p := range phones {
+			out[j] = raxPhone{ID: p.ID, Verified: p.Status == mfa.StatusActive, Number: p.Number}
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Phones []raxPhone `json:"RAX-AUTH:mobilePhones"`
+		}{out})
+		return
+	}
+	var b strings.Builder
+	b.WriteString(xmlHeader + `<mobilePhones xmlns="` + nsRaxAuth + `">` + "\n")
+	for _, p := range phones {
+		b.WriteString(`  <mobilePhone id="` + xmlEscape(p.ID) + `" number="` + xmlEscape(p.Number) +
+			`" verified="` + strconv.FormatBool(p.Status == mfa.StatusActive) + `"/>` + "\n")
+	}
+	b.WriteString("</mobilePhones>\n")
+	writeText(w, http.StatusOK, contentXML, b.String())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 const (
@@ -82,8 +83,8 @@ func TestRackspaceJSON(t *testing.T) {
 	s := startSim(t, sim.Options{Seed: 11, Users: 30, MaxDevicesPerUser: 3})
 	c := newClient(t)
 	h := []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/json"}
-	truth := byUser(s.Rackspace.Devices())
-	for _, uid := range s.Rackspace.Users() {
+	truth := byUser(ofKind(s.Rackspace.Devices(), mfa.KindTOTP))
+	for _, uid := range s.Rackspace.UserIDs() {
 		base := s.Rackspace.URL() + "/v2.0/users/" + uid + "/RAX-AUTH/multi-factor/otp-devices"
 		resp, body := call(t, c, "GET", base, "", h...)
 		require.Equal(t, 200, resp.StatusCode, string(body))
@@ -97,7 +98,7 @@ func TestRackspaceJSON(t *testing.T) {
 			assert.Equal(t, want[i].ID, d.ID)
 			assert.Equal(t, want[i].Name, d.Name)
 			assert.Equal(t, want[i].VendorStatus, strconv.FormatBool(d.Verified))
-			assert.Equal(t, d.Verified, want[i].Status == sim.StatusActive)
+			assert.Equal(t, d.Verified, want[i].Status == mfa.StatusActive)
 
 			resp, body := call(t, c, "GET", base+"/"+d.ID, "", h...)
 			require.Equal(t, 200, resp.StatusCode)
@@ -116,7 +117,7 @@ func TestRackspaceJSON(t *testing.T) {
 	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 404, "itemNotFound")
 	resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/nothing", "", h...)
 	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 404, "itemNotFound")
-	resp, body = call(t, c, "DELETE", s.Rackspace.URL()+"/v2.0/users/"+s.Rackspace.Users()[0], "", h...)
+	resp, body = call(t, c, "DELETE", s.Rackspace.URL()+"/v2.0/users/"+s.Rackspace.UserIDs()[0], "", h...)
 	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 405, "badRequest")
 }
 
@@ -124,10 +125,10 @@ func TestRackspaceXML(t *testing.T) {
 	s := startSim(t, sim.Options{Seed: 12, Users: 30, MaxDevicesPerUser: 3})
 	c := newClient(t)
 	h := []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml"}
-	truth := byUser(s.Rackspace.Devices())
+	truth := byUser(ofKind(s.Rackspace.Devices(), mfa.KindTOTP))
 	forms := map[string]int{}
 	escaped := false
-	for _, uid := range s.Rackspace.Users() {
+	for _, uid := range s.Rackspace.UserIDs() {
 		base := s.Rackspace.URL() + "/v2.0/users/" + uid + "/RAX-AUTH/multi-factor/otp-devices"
 		resp, body := call(t, c, "GET", base, "", h...)
 		require.Equal(t, 200, resp.StatusCode, string(body))
@@ -175,73 +176,300 @@ func TestRackspaceXML(t *testing.T) {
 	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 401, "unauthorized")
 }
 
+func ofKind(devs []sim.OwnedDevice, k mfa.Kind) []sim.OwnedDevice {
+	var out []sim.OwnedDevice
+	for _, d := range devs {
+		if d.Kind == k {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// raxUserJSON is a user object with its extension prefix made upper case
+// and every value as its JSON text; forms says which prefix and which
+// boolean form it came in.
+func raxUserJSON(t *testing.T, raw json.RawMessage, forms map[string]int) map[string]string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw, &m), string(raw))
+	out := map[string]string{}
+	for k, v := range m {
+		switch {
+		case strings.HasPrefix(k, "RAX-AUTH:"):
+			forms["RAX-AUTH:"]++
+		case strings.HasPrefix(k, "rax-auth:"):
+			forms["rax-auth:"]++
+			k = "RAX-AUTH:" + strings.TrimPrefix(k, "rax-auth:")
+		}
+		if k == "enabled" || k == "RAX-AUTH:multiFactorEnabled" {
+			if v[0] == '"' {
+				forms["string bool"]++
+			} else {
+				forms["bool"]++
+			}
+		}
+		out[k] = strings.Trim(string(v), `"`)
+	}
+	return out
+}
+
+// checkRaxUser checks a user read from the API against the ground truth.
+func checkRaxUser(t *testing.T, got map[string]string, want sim.User) {
+	t.Helper()
+	assert.Equal(t, want.ID, got["id"])
+	assert.Equal(t, want.Name, got["username"])
+	assert.Equal(t, want.Email, got["email"])
+	assert.Equal(t, strconv.FormatBool(!want.Disabled), got["enabled"])
+	assert.Equal(t, strconv.FormatBool(want.MFAEnabled), got["RAX-AUTH:multiFactorEnabled"])
+	assert.Equal(t, want.MFAState, got["RAX-AUTH:multiFactorState"])
+	assert.Equal(t, want.Enforcement, got["RAX-AUTH:userMultiFactorEnforcementLevel"])
+	assert.Equal(t, want.FactorType, got["RAX-AUTH:factorType"])
+	assert.Equal(t, "135792", got["RAX-AUTH:domainId"])
+	created, err := time.Parse("2006-01-02T15:04:05.000-07:00", got["created"])
+	require.NoError(t, err)
+	assert.Equal(t, want.Created, created.UTC())
+}
+
+// raxXMLUser reads a <user> element's attributes, the RAX-AUTH ones under
+// "RAX-AUTH:".
+type raxXMLUser map[string]string
+
+func (u *raxXMLUser) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	*u = raxXMLUser{"element": start.Name.Space + " " + start.Name.Local}
+	for _, a := range start.Attr {
+		switch a.Name.Space {
+		case "":
+			(*u)[a.Name.Local] = a.Value
+		case nsRaxAuth:
+			(*u)["RAX-AUTH:"+a.Name.Local] = a.Value
+		}
+	}
+	return d.Skip()
+}
+
+func TestRackspaceUsersJSON(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 13, Users: 23})
+	c := newClient(t)
+	h := []string{"X-Auth-Token", s.Creds.RackspaceToken}
+	truth := s.Rackspace.Users()
+	forms := map[string]int{}
+	var got []string
+	next := s.Rackspace.URL() + "/v2.0/users"
+	for pages := 0; next != ""; pages++ {
+		require.Less(t, pages, 10, "the listing ends")
+		resp, body := call(t, c, "GET", next, "", h...)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		var page struct {
+			Users []json.RawMessage `json:"users"`
+			Links []struct {
+				Href string `json:"href"`
+				Rel  string `json:"rel"`
+			} `json:"users_links"`
+		}
+		decode(t, body, &page)
+		assert.LessOrEqual(t, len(page.Users), sim.DefaultMaxPageSize)
+		for _, raw := range page.Users {
+			u := raxUserJSON(t, raw, forms)
+			checkRaxUser(t, u, truth[len(got)])
+			got = append(got, u["id"])
+		}
+		next = ""
+		for _, l := range page.Links {
+			if l.Rel == "next" {
+				next = l.Href
+				assert.True(t, strings.HasPrefix(next, s.Rackspace.URL()+"/v2.0/users?"), next)
+			}
+		}
+		if len(got) < len(truth) {
+			assert.NotEmpty(t, next, "a next link while users remain")
+		}
+	}
+	assert.Equal(t, s.Rackspace.UserIDs(), got)
+	for _, f := range []string{"RAX-AUTH:", "rax-auth:", "bool", "string bool"} {
+		assert.Positive(t, forms[f], "%s in %v", f, forms)
+	}
+
+	// limit and marker by hand; a limit above the server's page is cut.
+	ids := s.Rackspace.UserIDs()
+	resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?limit=2&marker="+ids[3], "", h...)
+	require.Equal(t, 200, resp.StatusCode)
+	var page struct {
+		Users []struct {
+			ID string `json:"id"`
+		} `json:"users"`
+	}
+	require.NoError(t, json.Unmarshal(body, &page))
+	require.Len(t, page.Users, 2)
+	assert.Equal(t, ids[4:6], []string{page.Users[0].ID, page.Users[1].ID})
+	_, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?limit=1000", "", h...)
+	require.NoError(t, json.Unmarshal(body, &page))
+	assert.Len(t, page.Users, sim.DefaultMaxPageSize)
+	_, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?marker="+ids[len(ids)-1], "", h...)
+	assert.JSONEq(t, `{"users":[]}`, string(body), "nothing after the last user, no link")
+
+	for _, q := range []string{"limit=0", "limit=x", "marker=nobody"} {
+		resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?"+q, "", h...)
+		checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 400, "badRequest")
+	}
+
+	// ?name= answers one user.
+	for i, want := range truth {
+		resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?name="+url.QueryEscape(want.Name), "", h...)
+		require.Equal(t, 200, resp.StatusCode)
+		var one struct {
+			User json.RawMessage `json:"user"`
+		}
+		decode(t, body, &one)
+		checkRaxUser(t, raxUserJSON(t, one.User, forms), truth[i])
+	}
+	resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?name=nobody", "", h...)
+	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 404, "itemNotFound")
+	resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users", "")
+	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 401, "unauthorized")
+}
+
+func TestRackspaceUsersXML(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 14, Users: 12})
+	c := newClient(t)
+	h := []string{"X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml"}
+	truth := s.Rackspace.Users()
+	var got []string
+	next := s.Rackspace.URL() + "/v2.0/users"
+	for pages := 0; next != ""; pages++ {
+		require.Less(t, pages, 10, "the listing ends")
+		resp, body := call(t, c, "GET", next, "", h...)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		assert.Contains(t, string(body), `xmlns="`+nsIdentity+`"`, "the default namespace")
+		assert.Contains(t, string(body), `xmlns:rax-auth="`+nsRaxAuth+`"`, "the rax-auth prefix")
+		var page struct {
+			XMLName xml.Name     `xml:"http://docs.openstack.org/identity/api/v2.0 users"`
+			Users   []raxXMLUser `xml:"http://docs.openstack.org/identity/api/v2.0 user"`
+			Links   []struct {
+				Rel  string `xml:"rel,attr"`
+				Href string `xml:"href,attr"`
+			} `xml:"http://www.w3.org/2005/Atom link"`
+		}
+		require.NoError(t, xml.Unmarshal(body, &page), string(body))
+		for _, u := range page.Users {
+			checkRaxUser(t, u, truth[len(got)])
+			got = append(got, u["id"])
+		}
+		next = ""
+		for _, l := range page.Links {
+			if l.Rel == "next" {
+				next = l.Href
+			}
+		}
+	}
+	assert.Equal(t, s.Rackspace.UserIDs(), got)
+
+	resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?name="+truth[2].Name, "", h...)
+	require.Equal(t, 200, resp.StatusCode)
+	var one raxXMLUser
+	require.NoError(t, xml.Unmarshal(body, &one), string(body))
+	assert.Equal(t, nsIdentity+" user", one["element"])
+	checkRaxUser(t, one, truth[2])
+	resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users?name=nobody", "", h...)
+	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 404, "itemNotFound")
+}
+
 func TestRackspaceUser(t *testing.T) {
 	s := startSim(t, sim.Options{Seed: 13, Users: 40})
 	c := newClient(t)
-	truth := byUser(s.Rackspace.Devices())
 	forms := map[string]int{}
-	for _, uid := range s.Rackspace.Users() {
-		enabled := false
-		for _, d := range truth[uid] {
-			enabled = enabled || d.Status == sim.StatusActive
-		}
-		resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users/"+uid, "", "X-Auth-Token", s.Creds.RackspaceToken)
+	for _, want := range s.Rackspace.Users() {
+		resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users/"+want.ID, "", "X-Auth-Token", s.Creds.RackspaceToken)
 		require.Equal(t, 200, resp.StatusCode)
 		var u struct {
-			User struct {
-				ID                 string          `json:"id"`
-				Username           string          `json:"username"`
-				Email              string          `json:"email"`
-				Enabled            bool            `json:"enabled"`
-				DomainID           string          `json:"RAX-AUTH:domainId"`
-				DefaultRegion      string          `json:"RAX-AUTH:defaultRegion"`
-				MultiFactorEnabled json.RawMessage `json:"RAX-AUTH:multiFactorEnabled"`
-				MultiFactorState   string          `json:"RAX-AUTH:multiFactorState"`
-				EnforcementLevel   string          `json:"RAX-AUTH:userMultiFactorEnforcementLevel"`
-			} `json:"user"`
+			User json.RawMessage `json:"user"`
 		}
 		decode(t, body, &u)
-		assert.Equal(t, uid, u.User.ID)
-		assert.NotEmpty(t, u.User.Username)
-		raw := string(u.User.MultiFactorEnabled)
-		switch raw {
-		case "true", "false":
-			forms["bool"]++
-		case `"true"`, `"false"`:
-			forms["string"]++
-		default:
-			t.Errorf("multiFactorEnabled %s", raw)
-		}
-		assert.Equal(t, strconv.FormatBool(enabled), strings.Trim(raw, `"`))
-		if enabled {
-			assert.Equal(t, "ACTIVE", u.User.MultiFactorState)
-		} else {
-			assert.Empty(t, u.User.MultiFactorState)
-		}
-		assert.Contains(t, []string{"DEFAULT", "OPTIONAL", "REQUIRED"}, u.User.EnforcementLevel)
+		checkRaxUser(t, raxUserJSON(t, u.User, forms), want)
 
-		resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users/"+uid, "", "X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml")
+		resp, body = call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users/"+want.ID, "", "X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml")
+		require.Equal(t, 200, resp.StatusCode)
+		var x raxXMLUser
+		require.NoError(t, xml.Unmarshal(body, &x), string(body))
+		assert.Equal(t, nsIdentity+" user", x["element"])
+		checkRaxUser(t, x, want)
+	}
+	assert.Len(t, forms, 4, "both prefixes, booleans and strings: %v", forms)
+}
+
+func TestRackspaceUserMFA(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 15, Users: 200})
+	levels := map[string]int{}
+	for _, u := range s.Rackspace.Users() {
+		var otp, sms bool
+		for _, d := range u.Devices {
+			otp = otp || (d.Kind == mfa.KindTOTP && d.Status == mfa.StatusActive)
+			sms = sms || (d.Kind == mfa.KindSMS && d.Status == mfa.StatusActive)
+		}
+		levels[u.Enforcement]++
+		switch {
+		case u.MFAEnabled:
+			assert.True(t, otp || sms, "multi-factor on with a verified factor")
+			assert.Contains(t, []string{"ACTIVE", "LOCKED"}, u.MFAState)
+			assert.Equal(t, map[bool]string{true: "OTP", false: "SMS"}[otp], u.FactorType)
+		case otp || sms:
+			assert.Equal(t, "OPTIONAL", u.Enforcement, "a verified factor that login does not ask for")
+			fallthrough
+		default:
+			assert.Empty(t, u.MFAState)
+			assert.Empty(t, u.FactorType)
+		}
+	}
+	assert.Len(t, levels, 3, "DEFAULT, OPTIONAL and REQUIRED: %v", levels)
+}
+
+func TestRackspacePhones(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 16, Users: 60})
+	c := newClient(t)
+	truth := byUser(ofKind(s.Rackspace.Devices(), mfa.KindSMS))
+	require.NotEmpty(t, truth)
+	for _, uid := range s.Rackspace.UserIDs() {
+		u := s.Rackspace.URL() + "/v2.0/users/" + uid + "/RAX-AUTH/multi-factor/mobile-phones"
+		want := truth[uid]
+		resp, body := call(t, c, "GET", u, "", "X-Auth-Token", s.Creds.RackspaceToken)
+		require.Equal(t, 200, resp.StatusCode)
+		var list struct {
+			Phones []struct {
+				ID       string `json:"id"`
+				Verified bool   `json:"verified"`
+				Number   string `json:"number"`
+			} `json:"RAX-AUTH:mobilePhones"`
+		}
+		decode(t, body, &list)
+		require.NotNil(t, list.Phones)
+		require.Len(t, list.Phones, len(want))
+
+		resp, body = call(t, c, "GET", u, "", "X-Auth-Token", s.Creds.RackspaceToken, "Accept", "application/xml")
 		require.Equal(t, 200, resp.StatusCode)
 		var x struct {
-			XMLName xml.Name
-			ID      string `xml:"id,attr"`
-			MFA     string `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 multiFactorEnabled,attr"`
-			Level   string `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 userMultiFactorEnforcementLevel,attr"`
+			XMLName xml.Name `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 mobilePhones"`
+			Phones  []struct {
+				ID       string `xml:"id,attr"`
+				Number   string `xml:"number,attr"`
+				Verified string `xml:"verified,attr"`
+			} `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 mobilePhone"`
 		}
 		require.NoError(t, xml.Unmarshal(body, &x), string(body))
-		assert.Equal(t, xml.Name{Space: nsIdentity, Local: "user"}, x.XMLName)
-		assert.Equal(t, uid, x.ID)
-		assert.Equal(t, strconv.FormatBool(enabled), x.MFA)
-		assert.Equal(t, u.User.EnforcementLevel, x.Level)
+		require.Len(t, x.Phones, len(want))
+		for i, p := range list.Phones {
+			assert.Equal(t, []string{want[i].ID, want[i].Number, want[i].VendorStatus}, []string{p.ID, p.Number, strconv.FormatBool(p.Verified)})
+			assert.Equal(t, []string{want[i].ID, want[i].Number, want[i].VendorStatus}, []string{x.Phones[i].ID, x.Phones[i].Number, x.Phones[i].Verified})
+		}
 	}
-	assert.Len(t, forms, 2, "multiFactorEnabled as a bool and as a string: %v", forms)
+	resp, body := call(t, c, "GET", s.Rackspace.URL()+"/v2.0/users/nobody/RAX-AUTH/multi-factor/mobile-phones", "", "X-Auth-Token", s.Creds.RackspaceToken)
+	checkRaxFault(t, resp.StatusCode, resp.Header.Get("Content-Type"), body, 404, "itemNotFound")
 }
 
 func TestRackspaceLogin(t *testing.T) {
 	s := startSim(t, sim.Options{})
 	c := newClient(t)
 	cr := s.Creds
-	devices := s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.Users()[0] + "/RAX-AUTH/multi-factor/otp-devices"
+	devices := s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.UserIDs()[0] + "/RAX-AUTH/multi-factor/otp-devices"
 
 	type access struct {
 		Access struct {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -65,11 +68,11 @@ func TestStartDefaults(t *testing.T) {
 		assert.False(t, seen[a.URL()], "each API has its own server")
 		seen[a.URL()] = true
 		names = append(names, a.Name())
-		assert.Len(t, a.Users(), 12)
-		assert.IsIncreasing(t, a.Users())
+		assert.Len(t, a.UserIDs(), 12)
+		assert.IsIncreasing(t, a.UserIDs())
 		for _, d := range a.Devices() {
-			assert.Contains(t, a.Users(), d.UserID)
-			assert.Contains(t, []string{sim.StatusActive, sim.StatusPending, sim.StatusUnknown}, d.Status)
+			assert.Contains(t, a.UserIDs(), d.UserID)
+			assert.Contains(t, []mfa.Status{mfa.StatusActive, mfa.StatusPending, mfa.StatusUnknown}, d.Status)
 			assert.NotEmpty(t, d.ID)
 		}
 	}
@@ -77,10 +80,33 @@ func TestStartDefaults(t *testing.T) {
 	assert.Equal(t, []*sim.API{s.IAM, s.Workspace, s.Rackspace, s.ZStack}, s.APIs())
 }
 
+func TestStartOneVendor(t *testing.T) {
+	hw, err := sim.StartHuawei(sim.Options{})
+	require.NoError(t, err)
+	defer hw.Close()
+	assert.Equal(t, []*sim.API{hw.IAM, hw.Workspace}, hw.APIs())
+	rax, err := sim.StartRackspace(sim.Options{})
+	require.NoError(t, err)
+	defer rax.Close()
+	assert.Equal(t, []*sim.API{rax.Rackspace}, rax.APIs())
+	zs, err := sim.StartZStack(sim.Options{})
+	require.NoError(t, err)
+	defer zs.Close()
+	assert.Equal(t, []*sim.API{zs.ZStack}, zs.APIs())
+
+	// A vendor started alone has the organisation and credentials it has
+	// among the four.
+	all := startSim(t, sim.Options{})
+	assert.Equal(t, all.Creds, zs.Creds)
+	assert.Equal(t, all.ZStack.Users(), zs.ZStack.Users())
+	assert.Equal(t, all.Workspace.Users(), hw.Workspace.Users())
+}
+
 func TestOptionsInvalid(t *testing.T) {
 	for _, o := range []sim.Options{
 		{Users: -1}, {Users: 2_000_000}, {MaxDevicesPerUser: -1}, {MaxDevicesPerUser: 5000},
-		{Active: -1}, {NoDevice: -3}, {Latency: -time.Second},
+		{Active: -1}, {NoDevice: -3}, {Latency: -time.Second}, {MaxPageSize: -1}, {IAM2: 9},
+		{RackspaceUsers: []sim.User{{}}},
 	} {
 		s, err := sim.Start(o)
 		assert.Error(t, err, "%+v", o)
@@ -96,19 +122,18 @@ func TestDeterministic(t *testing.T) {
 	assert.NotEqual(t, a.Creds, other.Creds)
 	for i, api := range a.APIs() {
 		assert.Equal(t, api.Users(), b.APIs()[i].Users(), api.Name())
-		assert.Equal(t, api.Devices(), b.APIs()[i].Devices(), api.Name())
-		assert.NotEqual(t, api.Users(), other.APIs()[i].Users(), api.Name())
+		assert.NotEqual(t, api.UserIDs(), other.APIs()[i].UserIDs(), api.Name())
 	}
 	// Seed 0 is seed 1.
 	z, one := startSim(t, sim.Options{}), startSim(t, sim.Options{Seed: 1})
-	assert.Equal(t, z.ZStack.Devices(), one.ZStack.Devices())
+	assert.Equal(t, z.ZStack.Users(), one.ZStack.Users())
 	// Each API has its own users.
-	assert.NotEqual(t, a.IAM.Users(), a.Workspace.Users())
+	assert.NotEqual(t, a.IAM.UserIDs(), a.Workspace.UserIDs())
 }
 
-func countBy(devs []sim.Device, f func(sim.Device) string) map[string]int {
+func countBy[T any](items []T, f func(T) string) map[string]int {
 	m := map[string]int{}
-	for _, d := range devs {
+	for _, d := range items {
 		m[f(d)]++
 	}
 	return m
@@ -117,7 +142,7 @@ func countBy(devs []sim.Device, f func(sim.Device) string) map[string]int {
 func TestMix(t *testing.T) {
 	s := startSim(t, sim.Options{Seed: 5, Users: 300, MaxDevicesPerUser: 80})
 	perUser := func(a *sim.API) map[string]int {
-		return countBy(a.Devices(), func(d sim.Device) string { return d.UserID })
+		return countBy(a.Devices(), func(d sim.OwnedDevice) string { return d.UserID })
 	}
 	for _, n := range perUser(s.IAM) {
 		assert.Equal(t, 1, n, "Huawei IAM has at most one device per user")
@@ -130,33 +155,45 @@ func TestMix(t *testing.T) {
 	assert.Greater(t, maxWS, 40)
 
 	status := func(a *sim.API) map[string]int {
-		return countBy(a.Devices(), func(d sim.Device) string { return d.Status })
+		return countBy(a.Devices(), func(d sim.OwnedDevice) string { return string(d.Kind) + ":" + string(d.Status) })
 	}
-	assert.Equal(t, []string{sim.StatusActive}, keys(status(s.IAM)))
-	assert.Equal(t, []string{sim.StatusActive, sim.StatusPending}, keys(status(s.Rackspace)))
-	assert.Equal(t, []string{sim.StatusActive, sim.StatusPending, sim.StatusUnknown}, keys(status(s.Workspace)))
-	assert.Equal(t, []string{sim.StatusActive, sim.StatusPending, sim.StatusUnknown}, keys(status(s.ZStack)))
+	assert.Equal(t, []string{"totp:active"}, keys(status(s.IAM)))
+	assert.Equal(t, []string{"sms:active", "sms:pending", "totp:active", "totp:pending"}, keys(status(s.Rackspace)))
+	assert.Equal(t, []string{"totp:active", "totp:pending", "totp:unknown"}, keys(status(s.Workspace)))
+	assert.Equal(t, []string{"totp:active", "totp:pending", "totp:unknown"}, keys(status(s.ZStack)))
 	assert.Less(t, len(perUser(s.ZStack)), 300, "some users have no device")
+	phones := map[string]int{}
+	for _, d := range s.Rackspace.Devices() {
+		if d.Kind == mfa.KindSMS {
+			phones[d.UserID]++
+			assert.Regexp(t, `^(\+1 \d{3}-\d{3}-\d{4}|1\d{10})$`, d.Number)
+			assert.Regexp(t, `^\d{8}$`, d.ID)
+			assert.Empty(t, d.Name)
+		}
+	}
+	for _, n := range phones {
+		assert.Equal(t, 1, n, "at most one phone per user")
+	}
 
-	vs := countBy(s.Workspace.Devices(), func(d sim.Device) string { return d.Status + ":" + d.VendorStatus })
+	vs := countBy(s.Workspace.Devices(), func(d sim.OwnedDevice) string { return string(d.Status) + ":" + d.VendorStatus })
 	for k := range vs {
 		assert.Contains(t, []string{"active:REGISTERED", "pending:UNREGISTER", "unknown:LOCKED", "unknown:EXPIRED", "unknown:SUSPENDED"}, k)
 	}
-	vs = countBy(s.ZStack.Devices(), func(d sim.Device) string { return d.Status + ":" + d.VendorStatus })
+	vs = countBy(s.ZStack.Devices(), func(d sim.OwnedDevice) string { return string(d.Status) + ":" + d.VendorStatus })
 	for k := range vs {
 		assert.Contains(t, []string{"active:Logined", "pending:NewCreated", "unknown:Expired", "unknown:Locked"}, k)
 	}
-	vs = countBy(s.Rackspace.Devices(), func(d sim.Device) string { return d.Status + ":" + d.VendorStatus })
+	vs = countBy(s.Rackspace.Devices(), func(d sim.OwnedDevice) string { return string(d.Status) + ":" + d.VendorStatus })
 	assert.Equal(t, []string{"active:true", "pending:false"}, keys(vs))
 
 	none := startSim(t, sim.Options{Users: 30, NoDevice: 1})
 	for _, a := range none.APIs() {
 		assert.Empty(t, a.Devices(), a.Name())
-		assert.Len(t, a.Users(), 30)
+		assert.Len(t, a.UserIDs(), 30)
 	}
 	active := startSim(t, sim.Options{Users: 30, Active: 1, MaxDevicesPerUser: 3})
 	for _, a := range active.APIs() {
-		assert.Equal(t, []string{sim.StatusActive}, keys(status(a)), a.Name())
+		assert.Equal(t, []string{"active"}, keys(countBy(a.Devices(), func(d sim.OwnedDevice) string { return string(d.Status) })), a.Name())
 		assert.Len(t, perUser(a), 30, a.Name())
 	}
 }
@@ -166,16 +203,211 @@ func keys(m map[string]int) []string {
 	for k := range m {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }
 
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+// category sorts a user into what an audit sees in it.
+func category(api string, u sim.User) string {
+	var totp, sms, pending, unknown bool
+	for _, d := range u.Devices {
+		switch {
+		case d.Status == mfa.StatusPending:
+			pending = true
+		case d.Status == mfa.StatusUnknown:
+			unknown = true
+		case d.Kind == mfa.KindSMS:
+			sms = true
+		default:
+			totp = true
 		}
 	}
+	if api == "huawei-iam" && u.LoginProtect && u.LoginMethod != "vmfa" {
+		sms = true
+	}
+	enforced := true
+	switch api {
+	case "huawei-iam":
+		enforced = u.LoginProtect
+	case "rackspace":
+		enforced = u.MFAEnabled
+	}
+	switch {
+	case !u.Enabled():
+		return "disabled"
+	case totp && !enforced:
+		return "not-enforced"
+	case totp:
+		return "active"
+	case sms:
+		return "sms-only"
+	case pending:
+		return "pending"
+	case unknown:
+		return "unknown"
+	}
+	return "no-factor"
+}
+
+// TestSampleCategories checks that the default organisation of every seed
+// shows each kind of user an audit looks for.
+func TestSampleCategories(t *testing.T) {
+	want := map[string][]string{
+		"huawei-iam":       {"active", "disabled", "no-factor", "not-enforced", "sms-only"},
+		"huawei-workspace": {"active", "disabled", "no-factor", "pending"},
+		"rackspace":        {"active", "disabled", "no-factor", "not-enforced", "pending", "sms-only"},
+		"zstack":           {"active", "disabled", "no-factor", "pending"},
+	}
+	for seed := range int64(8) {
+		s := startSim(t, sim.Options{Seed: seed + 1})
+		for _, a := range s.APIs() {
+			got := countBy(a.Users(), func(u sim.User) string { return category(a.Name(), u) })
+			for _, c := range want[a.Name()] {
+				assert.Positive(t, got[c], "seed %d, %s: %s in %v", seed+1, a.Name(), c, got)
+			}
+		}
+		// Unknown statuses where the API has them.
+		for _, a := range []*sim.API{s.Workspace, s.ZStack} {
+			assert.Contains(t, countBy(a.Devices(), func(d sim.OwnedDevice) string { return string(d.Status) }), "unknown", a.Name())
+		}
+		// Every inactive form.
+		ws := countBy(s.Workspace.Users(), func(u sim.User) string { return fmt.Sprint(u.Disabled, u.Locked, u.Expired) })
+		for _, form := range []string{"true false false", "false true false", "false false true"} {
+			assert.Positive(t, ws[form], "Workspace %s in %v", form, ws)
+		}
+		zs := countBy(s.ZStack.Users(), func(u sim.User) string { return u.State })
+		for _, state := range []string{"Enabled", "Disabled", "Staled", ""} {
+			assert.Positive(t, zs[state], "ZStack state %q in %v", state, zs)
+		}
+		vids := countBy(s.ZStack.Users(), func(u sim.User) string { return fmt.Sprint(u.VirtualID) })
+		assert.Greater(t, vids["false"], sim.DefaultMaxPageSize, "accounts span more than a page")
+		assert.Positive(t, vids["true"])
+		assert.Greater(t, len(s.Workspace.UserIDs()), sim.DefaultMaxPageSize, "Workspace users span more than a page")
+	}
+}
+
+func TestNoIAM2(t *testing.T) {
+	s := startSim(t, sim.Options{Users: 60, IAM2: sim.IAM2NotInstalled})
+	for _, u := range s.ZStack.Users() {
+		assert.False(t, u.VirtualID)
+	}
+}
+
+func TestExplicitOrganisation(t *testing.T) {
+	created := time.Date(2024, 3, 1, 10, 11, 12, 999, time.UTC)
+	s := startSim(t, sim.Options{
+		Explicit: true,
+		IAMUsers: []sim.User{
+			{ID: "alice", Name: "alice", LoginProtect: true, Devices: []sim.Device{{}}},
+			{Name: "bob", Disabled: true},
+		},
+		WorkspaceUsers: []sim.User{{Name: "carol", Locked: true, Devices: []sim.Device{{VendorStatus: "REGISTERED", Created: created}, {VendorStatus: "FROZEN"}}}},
+		RackspaceUsers: []sim.User{{Name: "dave", MFAEnabled: true, Devices: []sim.Device{{VendorStatus: "true", Kind: mfa.KindSMS}, {}}}},
+		ZStackUsers: []sim.User{
+			{ID: strings.Repeat("ab", 16), Name: "erin", Devices: []sim.Device{{VendorStatus: "Logined"}}},
+			{Name: "frank", VirtualID: true, State: "Disabled", Devices: []sim.Device{{}}},
+		},
+	})
+	iam := s.IAM.Users()
+	require.Len(t, iam, 2)
+	assert.Equal(t, "alice", iam[0].ID)
+	assert.Equal(t, "vmfa", iam[0].LoginMethod)
+	assert.Equal(t, []sim.Device{{ID: "iam/mfa/alice", Kind: mfa.KindTOTP, Status: mfa.StatusActive}}, iam[0].Devices)
+	assert.Regexp(t, `^[0-9a-f]{32}$`, iam[1].ID, "a generated id")
+	assert.False(t, iam[1].Enabled())
+	assert.Empty(t, iam[1].Devices)
+
+	ws := s.Workspace.Users()[0]
+	assert.Equal(t, "carol@example.com", ws.Email)
+	assert.False(t, ws.Enabled())
+	require.Len(t, ws.Devices, 2)
+	assert.Equal(t, created.Truncate(time.Second), ws.Devices[0].Created, "dates keep seconds")
+	assert.Equal(t, mfa.StatusActive, ws.Devices[0].Status)
+	assert.Equal(t, mfa.StatusUnknown, ws.Devices[1].Status)
+
+	rax := s.Rackspace.Users()[0]
+	assert.Equal(t, []string{"ACTIVE", "DEFAULT", "SMS"}, []string{rax.MFAState, rax.Enforcement, rax.FactorType})
+	require.Len(t, rax.Devices, 2)
+	assert.Equal(t, mfa.KindSMS, rax.Devices[0].Kind)
+	assert.NotEmpty(t, rax.Devices[0].Number)
+	assert.Equal(t, mfa.StatusPending, rax.Devices[1].Status)
+	assert.NotEmpty(t, rax.Devices[1].Name)
+
+	zs := s.ZStack.Users()
+	assert.Equal(t, []string{"Normal", "ZStack"}, []string{zs[0].Type, zs[1].Type})
+	assert.Equal(t, "", zs[0].State, "an account of an older release")
+	assert.True(t, zs[0].Enabled())
+	assert.False(t, zs[1].Enabled())
+	assert.Equal(t, "NewCreated", zs[1].Devices[0].VendorStatus)
+	assert.Len(t, zs[1].Devices[0].Secret, 16)
+
+	// The explicit users are what the APIs serve.
+	resp, body := call(t, newClient(t), "GET", s.IAM.URL()+"/v3.0/OS-MFA/users/alice/virtual-mfa-device", "",
+		"X-Auth-Token", s.Creds.HuaweiToken)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.JSONEq(t, `{"virtual_mfa_device":{"user_id":"alice","serial_number":"iam/mfa/alice"}}`, string(body))
+
+	// Seed still picks the ids left empty.
+	again := startSim(t, sim.Options{Explicit: true, IAMUsers: []sim.User{{ID: "alice"}, {Name: "bob", Disabled: true}}})
+	assert.Equal(t, iam[1].ID, again.IAM.Users()[1].ID)
+	assert.Empty(t, again.ZStack.Users(), "a nil list is an API without users")
+}
+
+func TestExplicitOrganisationInvalid(t *testing.T) {
+	for name, o := range map[string]sim.Options{
+		"duplicate id":          {IAMUsers: []sim.User{{ID: "a"}, {ID: "a"}}},
+		"slash in id":           {RackspaceUsers: []sim.User{{ID: "a/b"}}},
+		"control in id":         {WorkspaceUsers: []sim.User{{ID: "a\nb"}}},
+		"two IAM devices":       {IAMUsers: []sim.User{{Devices: []sim.Device{{}, {}}}}},
+		"two phones":            {RackspaceUsers: []sim.User{{Devices: []sim.Device{{Kind: mfa.KindSMS}, {Kind: mfa.KindSMS}}}}},
+		"phone at Workspace":    {WorkspaceUsers: []sim.User{{Devices: []sim.Device{{Kind: mfa.KindSMS}}}}},
+		"ZStack uuid":           {ZStackUsers: []sim.User{{ID: "erin"}}},
+		"ZStack secret uuid":    {ZStackUsers: []sim.User{{Devices: []sim.Device{{ID: "x"}}}}},
+		"virtual id, no IAM2":   {IAM2: sim.IAM2Unsupported, ZStackUsers: []sim.User{{VirtualID: true}}},
+		"duplicate device id":   {RackspaceUsers: []sim.User{{Devices: []sim.Device{{ID: "d"}}}, {Devices: []sim.Device{{ID: "d"}}}}},
+		"56 Workspace devices":  {WorkspaceUsers: []sim.User{{Devices: make([]sim.Device, 56)}}},
+		"id too long":           {IAMUsers: []sim.User{{ID: strings.Repeat("x", 200)}}},
+		"dot-dot is not an id":  {IAMUsers: []sim.User{{ID: ".."}}},
+		"uppercase ZStack uuid": {ZStackUsers: []sim.User{{ID: strings.Repeat("AB", 16)}}},
+	} {
+		o.Explicit = true
+		_, err := sim.Start(o)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	s := startSim(t, sim.Options{})
+	c := newClient(t)
+	call(t, c, "GET", s.IAM.URL()+"/v3/users?enabled=false", "", "X-Auth-Token", s.Creds.HuaweiToken)
+	call(t, c, "GET", s.Workspace.URL()+"/v2/p/users", "")
+	call(t, c, "POST", s.IAM.URL()+"/v3/auth/tokens", hwLoginBody(s.Creds, s.Creds.HuaweiPassword))
+	call(t, c, "GET", s.ZStack.URL()+"/zstack/v1/accounts?q=name%3Dx", "", "Authorization", "OAuth "+s.Creds.ZStackSession)
+	want := []sim.Request{
+		{API: "huawei-iam", Method: "GET", Path: "/v3/users", Query: "enabled=false"},
+		{API: "huawei-workspace", Method: "GET", Path: "/v2/p/users"},
+		{API: "huawei-iam", Method: "POST", Path: "/v3/auth/tokens"},
+	}
+	assert.Equal(t, want, s.IAM.RequestLog(), "the Huawei APIs share one log, in order")
+	assert.Equal(t, want, s.Workspace.RequestLog())
+	assert.Equal(t, []sim.Request{{API: "zstack", Method: "GET", Path: "/zstack/v1/accounts", Query: "q=name%3Dx"}}, s.ZStack.RequestLog())
+	assert.Empty(t, s.Rackspace.RequestLog())
+}
+
+func TestRequestLogIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,050 requests")
+	}
+	s := startSim(t, sim.Options{})
+	c := newClient(t)
+	for i := range 10_050 {
+		get(c, s.Rackspace.URL()+"/v2.0/x?n="+strconv.Itoa(i))
+	}
+	log := s.Rackspace.RequestLog()
+	require.Len(t, log, 10_000)
+	assert.Equal(t, "n=50", log[0].Query, "the oldest are dropped")
+	assert.Equal(t, "n=10049", log[len(log)-1].Query)
+	assert.EqualValues(t, 10_050, s.Rackspace.Requests())
 }
 
 func TestLargeOrganisation(t *testing.T) {
@@ -195,7 +427,7 @@ func TestLargeOrganisation(t *testing.T) {
 func TestConnectionsKeepAlive(t *testing.T) {
 	s := startSim(t, sim.Options{})
 	c := newClient(t)
-	url := s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.Users()[0] + "/RAX-AUTH/multi-factor/otp-devices"
+	url := s.Rackspace.URL() + "/v2.0/users/" + s.Rackspace.UserIDs()[0] + "/RAX-AUTH/multi-factor/otp-devices"
 	for range 50 {
 		resp, _ := call(t, c, "GET", url, "", "X-Auth-Token", s.Creds.RackspaceToken)
 		require.Equal(t, 200, resp.StatusCode)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // Local copies of the ZStack shapes of vendors.md.
@@ -85,7 +86,7 @@ func checkZSError(t *testing.T, status int, body []byte, wantStatus int, code st
 }
 
 func TestZStackPaging(t *testing.T) {
-	s := startSim(t, sim.Options{Seed: 21, Users: 2500, MaxDevicesPerUser: 1, Active: 1})
+	s := startSim(t, sim.Options{Seed: 21, Users: 2500, MaxDevicesPerUser: 1, Active: 1, MaxPageSize: 1000})
 	truth := s.ZStack.Devices()
 	require.Len(t, truth, 2500)
 	var all []string
@@ -127,13 +128,13 @@ func TestZStackPaging(t *testing.T) {
 }
 
 func TestZStackQuery(t *testing.T) {
-	s := startSim(t, sim.Options{Seed: 22, Users: 300, MaxDevicesPerUser: 3})
+	s := startSim(t, sim.Options{Seed: 22, Users: 300, MaxDevicesPerUser: 3, MaxPageSize: 1000})
 	truth := s.ZStack.Devices()
-	byID := map[string]sim.Device{}
+	byID := map[string]sim.OwnedDevice{}
 	for _, d := range truth {
 		byID[d.ID] = d
 	}
-	filter := func(f func(sim.Device) bool) []string {
+	filter := func(f func(sim.OwnedDevice) bool) []string {
 		var out []string
 		for _, d := range truth {
 			if f(d) {
@@ -149,26 +150,26 @@ func TestZStackQuery(t *testing.T) {
 
 	d0 := truth[len(truth)/2]
 	assert.Equal(t, []string{d0.ID}, ids(zsQuery(t, s, q("uuid="+d0.ID))))
-	owned := filter(func(d sim.Device) bool { return d.UserID == d0.UserID })
+	owned := filter(func(d sim.OwnedDevice) bool { return d.UserID == d0.UserID })
 	assert.Equal(t, owned, ids(zsQuery(t, s, q("userUuid="+d0.UserID))))
 	assert.Equal(t, owned, ids(zsQuery(t, s, q("accountUuid="+d0.UserID))), "accountUuid finds the same owner")
 	assert.Empty(t, zsQuery(t, s, q("uuid="+strings.Repeat("0", 32))).Inventories)
 	assert.Empty(t, zsQuery(t, s, q("userUuid=nobody")).Inventories)
 
-	pending := filter(func(d sim.Device) bool { return d.VendorStatus == "NewCreated" })
+	pending := filter(func(d sim.OwnedDevice) bool { return d.VendorStatus == "NewCreated" })
 	require.NotEmpty(t, pending)
 	assert.Equal(t, pending, ids(zsQuery(t, s, q("status=NewCreated"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return d.VendorStatus != "Logined" }), ids(zsQuery(t, s, q("status!=Logined"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return d.Status != sim.StatusUnknown }),
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return d.VendorStatus != "Logined" }), ids(zsQuery(t, s, q("status!=Logined"))))
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return d.Status != mfa.StatusUnknown }),
 		ids(zsQuery(t, s, q("status?=Logined,NewCreated"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return d.Status == sim.StatusUnknown }),
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return d.Status == mfa.StatusUnknown }),
 		ids(zsQuery(t, s, q("status!?=Logined,NewCreated"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return strings.HasPrefix(d.ID, "a") }), ids(zsQuery(t, s, q("uuid~=a%"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return d.UserID == d0.UserID && d.VendorStatus == d0.VendorStatus }),
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return strings.HasPrefix(d.ID, "a") }), ids(zsQuery(t, s, q("uuid~=a%"))))
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return d.UserID == d0.UserID && d.VendorStatus == d0.VendorStatus }),
 		ids(zsQuery(t, s, q("userUuid="+d0.UserID, "status="+d0.VendorStatus))))
 	cut := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
-	assert.Equal(t, filter(func(d sim.Device) bool { return d.Created.After(cut) }), ids(zsQuery(t, s, q("createDate>2024-06-01 00:00:00"))))
-	assert.Equal(t, filter(func(d sim.Device) bool { return !d.Created.After(cut) }),
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return d.Created.After(cut) }), ids(zsQuery(t, s, q("createDate>2024-06-01 00:00:00"))))
+	assert.Equal(t, filter(func(d sim.OwnedDevice) bool { return !d.Created.After(cut) }),
 		ids(zsQuery(t, s, q("createDate<="+strconv.FormatInt(cut.UnixMilli(), 10)))))
 
 	// The older owner form has no userType.
@@ -193,7 +194,7 @@ func TestZStackQuery(t *testing.T) {
 	assert.JSONEq(t, `{"inventories":[]}`, string(body))
 
 	// Sorting: "+" unescaped arrives as a space, escaped as "+".
-	sortedIDs := filter(func(sim.Device) bool { return true })
+	sortedIDs := filter(func(sim.OwnedDevice) bool { return true })
 	slices.Sort(sortedIDs)
 	assert.Equal(t, sortedIDs, ids(zsQuery(t, s, "?sort=+uuid")))
 	assert.Equal(t, sortedIDs, ids(zsQuery(t, s, "?sort=%2Buuid")))
@@ -238,7 +239,7 @@ func parseZStackDate(s string) (time.Time, string) {
 }
 
 func TestZStackShapes(t *testing.T) {
-	s := startSim(t, sim.Options{Seed: 23, Users: 100, MaxDevicesPerUser: 3})
+	s := startSim(t, sim.Options{Seed: 23, Users: 100, MaxDevicesPerUser: 3, MaxPageSize: 1000})
 	truth := s.ZStack.Devices()
 	r := zsQuery(t, s, "")
 	require.Len(t, r.Inventories, len(truth))
@@ -382,4 +383,165 @@ func TestZStackAuth(t *testing.T) {
 	assert.Equal(t, 404, resp.StatusCode)
 	resp, _ = call(t, c, "POST", secrets, "", "Authorization", "OAuth "+s.Creds.ZStackSession)
 	assert.Equal(t, 405, resp.StatusCode)
+}
+
+type zsUserReply struct {
+	Inventories []struct {
+		UUID       string  `json:"uuid"`
+		Name       string  `json:"name"`
+		Type       string  `json:"type"`
+		State      *string `json:"state"`
+		CreateDate string  `json:"createDate"`
+		LastOpDate string  `json:"lastOpDate"`
+	} `json:"inventories"`
+	Total *int `json:"total"`
+}
+
+func zsUsers(t *testing.T, s *sim.Sim, path, query string) zsUserReply {
+	t.Helper()
+	resp, body := call(t, newClient(t), "GET", s.ZStack.URL()+"/zstack/v1/"+path+query, "",
+		"Authorization", "OAuth "+s.Creds.ZStackSession)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	var r zsUserReply
+	decode(t, body, &r)
+	if !strings.Contains(query, "count=true") {
+		require.NotNil(t, r.Inventories, string(body))
+	}
+	return r
+}
+
+func TestZStackUsers(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 24, Users: 40, MaxPageSize: 7})
+	truth := s.ZStack.Users()
+	for _, c := range []struct {
+		path    string
+		virtual bool
+	}{{"accounts", false}, {"iam2/virtual-ids", true}} {
+		var want []sim.User
+		for _, u := range truth {
+			if u.VirtualID == c.virtual {
+				want = append(want, u)
+			}
+		}
+		require.Greater(t, len(want), 7, c.path)
+
+		// Paging by start to total, at most 7 rows per answer.
+		var got []string
+		for start := 0; ; start += 7 {
+			r := zsUsers(t, s, c.path, "?replyWithCount=true&limit=1000&start="+strconv.Itoa(start))
+			require.NotNil(t, r.Total)
+			assert.Equal(t, len(want), *r.Total)
+			assert.LessOrEqual(t, len(r.Inventories), 7)
+			for _, inv := range r.Inventories {
+				u := want[len(got)]
+				assert.Equal(t, u.ID, inv.UUID)
+				assert.Equal(t, u.Name, inv.Name)
+				assert.Equal(t, u.Type, inv.Type)
+				if u.State == "" {
+					assert.Nil(t, inv.State, "no state, as older releases")
+				} else if assert.NotNil(t, inv.State) {
+					assert.Equal(t, u.State, *inv.State)
+				}
+				created, layout := parseZStackDate(inv.CreateDate)
+				require.NotEmpty(t, layout, inv.CreateDate)
+				assert.Equal(t, u.Created, created)
+				got = append(got, inv.UUID)
+			}
+			if start+7 >= *r.Total {
+				break
+			}
+		}
+		require.Len(t, got, len(want))
+
+		// Conditions, sorting and the uuid form.
+		u := want[2]
+		assert.Equal(t, u.ID, zsUsers(t, s, c.path, "?q=name="+u.Name).Inventories[0].UUID)
+		one := zsUsers(t, s, c.path+"/"+u.ID, "")
+		require.Len(t, one.Inventories, 1)
+		assert.Equal(t, u.ID, one.Inventories[0].UUID)
+		assert.Empty(t, zsUsers(t, s, c.path+"/"+strings.Repeat("0", 32), "").Inventories)
+		disabled := zsUsers(t, s, c.path, "?q=state=Disabled&count=true")
+		assert.Equal(t, countBy(want, func(u sim.User) string { return u.State })["Disabled"], *disabled.Total)
+		names := zsUsers(t, s, c.path, "?sort=-name&fields=name")
+		assert.True(t, slices.IsSortedFunc(names.Inventories, func(a, b struct {
+			UUID       string  `json:"uuid"`
+			Name       string  `json:"name"`
+			Type       string  `json:"type"`
+			State      *string `json:"state"`
+			CreateDate string  `json:"createDate"`
+			LastOpDate string  `json:"lastOpDate"`
+		}) int {
+			return strings.Compare(b.Name, a.Name)
+		}))
+		assert.Empty(t, names.Inventories[0].UUID, "fields=name only")
+		resp, body := call(t, newClient(t), "GET", s.ZStack.URL()+"/zstack/v1/"+c.path+"?q=secret=x", "",
+			"Authorization", "OAuth "+s.Creds.ZStackSession)
+		checkZSError(t, resp.StatusCode, body, 503, "SYS.1007")
+	}
+	stateless := zsUsers(t, s, "accounts", "?q=state%20is%20null")
+	assert.NotEmpty(t, stateless.Inventories)
+
+	// The secrets of a virtual id say so; only an account's can have the
+	// older owner form.
+	owners := map[string]bool{}
+	for _, u := range truth {
+		owners[u.ID] = u.VirtualID
+	}
+	forms := map[string]int{}
+	var secrets []zsInventory
+	for start := 0; start < len(s.ZStack.Devices()); start += 7 {
+		secrets = append(secrets, zsQuery(t, s, "?start="+strconv.Itoa(start)).Inventories...)
+	}
+	require.Len(t, secrets, len(s.ZStack.Devices()))
+	for _, inv := range secrets {
+		switch {
+		case inv.AccountUUID != "":
+			forms["old"]++
+			assert.False(t, owners[inv.AccountUUID])
+		case owners[inv.UserUUID]:
+			forms["IAM2VirtualIDVO"]++
+			assert.Equal(t, "IAM2VirtualIDVO", inv.UserType)
+		default:
+			forms["AccountVO"]++
+			assert.Equal(t, "AccountVO", inv.UserType)
+		}
+	}
+	assert.Len(t, forms, 3, "%v", forms)
+}
+
+func TestZStackMaxPageSize(t *testing.T) {
+	s := startSim(t, sim.Options{Seed: 25})
+	for _, path := range []string{"twofactorauthentication/secrets", "accounts"} {
+		resp, body := call(t, newClient(t), "GET", s.ZStack.URL()+"/zstack/v1/"+path+"?replyWithCount=true", "",
+			"Authorization", "OAuth "+s.Creds.ZStackSession)
+		require.Equal(t, 200, resp.StatusCode)
+		var r zsUserReply
+		require.NoError(t, json.Unmarshal(body, &r))
+		assert.Len(t, r.Inventories, sim.DefaultMaxPageSize, path)
+		assert.Greater(t, *r.Total, sim.DefaultMaxPageSize, "the default sample spans more than a page")
+	}
+}
+
+func TestZStackWithoutIAM2(t *testing.T) {
+	for mode, check := range map[sim.IAM2Mode]func(int, []byte){
+		sim.IAM2NotInstalled: func(status int, body []byte) {
+			assert.Equal(t, 404, status)
+			assert.False(t, json.Valid(body), "plain text: %s", body)
+		},
+		sim.IAM2Unsupported: func(status int, body []byte) { checkZSError(t, status, body, 503, "SYS.1014") },
+	} {
+		s := startSim(t, sim.Options{IAM2: mode})
+		resp, body := call(t, newClient(t), "GET", s.ZStack.URL()+"/zstack/v1/iam2/virtual-ids", "",
+			"Authorization", "OAuth "+s.Creds.ZStackSession)
+		check(resp.StatusCode, body)
+		r := zsUsers(t, s, "accounts", "?count=true")
+		assert.Equal(t, 12, *r.Total, "every user is an account")
+		for _, inv := range zsQuery(t, s, "?limit=100").Inventories {
+			assert.NotEqual(t, "IAM2VirtualIDVO", inv.UserType)
+		}
+	}
+	// Unsupported answers only an authorized caller.
+	s := startSim(t, sim.Options{IAM2: sim.IAM2Unsupported})
+	resp, _ := call(t, newClient(t), "GET", s.ZStack.URL()+"/zstack/v1/iam2/virtual-ids", "")
+	assert.Equal(t, 401, resp.StatusCode)
 }
