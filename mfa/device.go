@@ -40,8 +40,11 @@ type Device interface {
 	UserID() string
 	// UserName is the owner's name, or "" where the API does not say.
 	UserName() string
-	// Name is the device's name, or "" where the API does not say.
+	// Name is the device's name, or "" where the API does not say. A
+	// phone's number shows masked to its last two digits.
 	Name() string
+	// Kind is what kind of factor the device is.
+	Kind() Kind
 	// Status is the normalised status.
 	Status() Status
 	// VendorStatus is the vendor's own word for the status, unchanged
@@ -86,6 +89,7 @@ type DeviceJSON struct {
 	UserID       string     `json:"user_id"`
 	UserName     string     `json:"user_name,omitempty"`
 	Name         string     `json:"name,omitempty"`
+	Kind         Kind       `json:"kind"`
 	Status       Status     `json:"status"`
 	VendorStatus string     `json:"vendor_status,omitempty"`
 	CreatedAt    *time.Time `json:"created_at,omitempty"`
@@ -99,6 +103,7 @@ func NewDeviceJSON(d Device) DeviceJSON {
 		UserID:       d.UserID(),
 		UserName:     d.UserName(),
 		Name:         d.Name(),
+		Kind:         d.Kind(),
 		Status:       d.Status(),
 		VendorStatus: d.VendorStatus(),
 	}

@@ -179,7 +179,7 @@ type providerRun struct {
 	users       map[string]*userState // nil for a disabled user skipped
 	order       []string              // user ids in scope, in the order first seen
 	errs        []ErrorRow
-	listFailure string // why the users could not be listed, if they could not
+	listFailure string // why not every user could be listed, if not
 	done        int
 }
 
@@ -241,11 +241,15 @@ func (pr *providerRun) listUsers() bool {
 		if err != nil {
 			pr.fail("", "listing users: ", err)
 			if pr.scope.Users == nil {
+				// The users read are audited; the others are not known.
 				pr.listFailure = "not listed: the user listing failed"
 				if pr.ctx.Err() != nil {
 					pr.listFailure = pr.stopped()
 				}
-				return false
+				if n := len(pr.order); n > 0 {
+					pr.listFailure += fmt.Sprintf(" after %d users; the rest are not known", n)
+				}
+				return len(pr.order) > 0
 			}
 		}
 	}
@@ -386,22 +390,13 @@ func (pr *providerRun) progressLocked() {
 func rowOf(provider string, d mfa.Device) DeviceRow {
 	row := DeviceRow{
 		Provider: provider, UserID: d.UserID(), UserName: d.UserName(), DeviceID: d.ID(), Name: d.Name(),
-		Kind: kindOf(d), Status: d.Status(), VendorStatus: d.VendorStatus(),
+		Kind: d.Kind(), Status: d.Status(), VendorStatus: d.VendorStatus(),
 	}
 	if t := d.CreatedAt(); !t.IsZero() {
 		t = t.UTC()
 		row.CreatedAt = &t
 	}
 	return row
-}
-
-// kindOf is the kind of factor a device is; TOTP for a device type that
-// does not say.
-func kindOf(d mfa.Device) mfa.Kind {
-	if k, ok := d.(interface{ Kind() mfa.Kind }); ok && k.Kind() != "" {
-		return k.Kind()
-	}
-	return mfa.KindTOTP
 }
 
 // report applies the rules to what was read.

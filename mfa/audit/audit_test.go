@@ -220,6 +220,40 @@ func TestAFailedDeviceListingFallsBackToEachUser(t *testing.T) {
 	assert.Empty(t, r.NotAudited)
 }
 
+func TestAListingThatFailsMidwayKeepsWhatItRead(t *testing.T) {
+	org := organisation("p")
+	p := &failingUserListing{org.Basic(), org, 3}
+	r := run(t, []audit.Scope{{Provider: "p"}}, audit.Options{}, p)
+	assert.Equal(t, 3, r.Summary.UsersListed, "the users read before the failure are audited")
+	require.Len(t, r.NotAudited, 1)
+	assert.Equal(t, audit.NotAudited{Provider: "p", Reason: "not listed: the user listing failed after 3 users; the rest are not known"}, r.NotAudited[0])
+	require.Len(t, r.Errors, 1)
+	assert.False(t, r.Complete())
+}
+
+// failingUserListing lists the first n users of a provider, then fails.
+type failingUserListing struct {
+	mfa.Provider
+	lister mfa.UserLister
+	n      int
+}
+
+func (f *failingUserListing) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		i := 0
+		for u, err := range f.lister.Users(ctx) {
+			if i == f.n {
+				yield(mfa.User{}, mfatest.APIError("p", 503))
+				return
+			}
+			i++
+			if !yield(u, err) {
+				return
+			}
+		}
+	}
+}
+
 type failingDeviceListing struct{ *mfatest.Provider }
 
 func (f *failingDeviceListing) AllDevices(context.Context) iter.Seq2[mfa.Device, error] {

@@ -105,6 +105,6 @@ func TestDevicesMarshalAndPrintAsVendorDevices(t *testing.T) {
 
 	b, err := json.Marshal(devs[0])
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"provider":"fake","id":"d1","user_id":"u1","status":"active","vendor_status":"BOUND","created_at":"2020-04-10T06:45:14Z"}`, string(b))
+	assert.JSONEq(t, `{"provider":"fake","id":"d1","user_id":"u1","kind":"totp","status":"active","vendor_status":"BOUND","created_at":"2020-04-10T06:45:14Z"}`, string(b))
 	assert.Equal(t, `fake device "d1" of user "u1" (active)`, fmt.Sprint(devs[0]))
 }
