@@ -95,7 +95,38 @@ type Config struct {
 	// MaxResponseBytes caps every response body; 0 means the transport's
 	// default (8 MiB).
 	MaxResponseBytes int64
+
+	// Pacing is how fast requests are sent. IAM and Workspace are served
+	// by separate gateways that count requests apart, so each API keeps a
+	// pace of its own at this setting: a refusal for rate by one slows
+	// that one only. Its zero value sends calls as they come and slows
+	// down only once an API refuses one for rate.
+	Pacing mfa.Pacing
+	// MaxListing is the most user rows one user listing (VirtualMFA's or
+	// WorkspaceOTP's Users) reads before it ends with an error matching
+	// mfa.ErrInvalidResponse, so that a server that never stops sending
+	// pages cannot hold a listing forever; 0 means DefaultMaxListing.
+	MaxListing int
+	// WorkspacePageSize is how many users one page of the Workspace user
+	// listing asks for; 0 means DefaultWorkspacePageSize, and at most
+	// MaxWorkspacePageSize.
+	WorkspacePageSize int
 }
+
+// The bounds of the user listings.
+const (
+	// DefaultMaxListing is the most rows one user listing reads when
+	// Config.MaxListing is 0: far above any real organisation, and low
+	// enough that memory stays bounded (see the package documentation,
+	// "Listings that never end").
+	DefaultMaxListing = 10_000_000
+	// DefaultWorkspacePageSize is the page size of the Workspace user
+	// listing when Config.WorkspacePageSize is 0.
+	DefaultWorkspacePageSize = 100
+	// MaxWorkspacePageSize bounds Config.WorkspacePageSize: one page is
+	// read whole into memory, and larger pages gain nothing.
+	MaxWorkspacePageSize = 1000
+)
 
 // IAMEndpoint returns the standard IAM endpoint of a region:
 // "https://iam.{region}.myhuaweicloud.com", or the global endpoint
@@ -148,8 +179,10 @@ const (
 // http or https URL with a host (or that carries a user name, a query or a
 // fragment), WorkspaceEndpoint without ProjectID, no credentials or more
 // than one kind, incomplete credentials, password login without
-// IAMEndpoint, or Username and the deprecated UserName both set and
-// different. Errors never quote a secret.
+// IAMEndpoint, Username and the deprecated UserName both set and
+// different, a Pacing that fails mfa.Pacing.Validate, or a negative
+// MaxResponseBytes or MaxListing, or a WorkspacePageSize out of range.
+// Errors never quote a secret.
 func NewClient(cfg Config) (*Client, error) {
 	iamURL, err := parseEndpoint("IAMEndpoint", cfg.IAMEndpoint)
 	if err != nil {
@@ -183,6 +216,22 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxResponseBytes < 0 {
 		return nil, errors.New("huaweiiam: Config.MaxResponseBytes is negative")
+	}
+	if err := cfg.Pacing.Validate(); err != nil {
+		return nil, fmt.Errorf("huaweiiam: Config.Pacing: %w", err)
+	}
+	maxListing, pageSize := cfg.MaxListing, cfg.WorkspacePageSize
+	switch {
+	case maxListing < 0:
+		return nil, fmt.Errorf("huaweiiam: Config.MaxListing %d is negative: give the most rows a listing may read, or 0 for %d", maxListing, DefaultMaxListing)
+	case maxListing == 0:
+		maxListing = DefaultMaxListing
+	}
+	switch {
+	case pageSize < 0 || pageSize > MaxWorkspacePageSize:
+		return nil, fmt.Errorf("huaweiiam: Config.WorkspacePageSize %d is out of range: give 1 to %d, or 0 for %d", pageSize, MaxWorkspacePageSize, DefaultWorkspacePageSize)
+	case pageSize == 0:
+		pageSize = DefaultWorkspacePageSize
 	}
 	iamName, wsName := cfg.IAMName, cfg.WorkspaceName
 	if iamName == "" {
@@ -229,6 +278,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Retry:        cfg.Retry,
 		MaxBodyBytes: cfg.MaxResponseBytes,
 		DecodeError:  decodeError,
+		Pacing:       cfg.Pacing,
 	}
 	if iamURL != nil {
 		tc := base
@@ -247,8 +297,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if login != nil {
 		login.iam = c.iam
 	}
-	c.virtualMFA = &VirtualMFAService{name: iamName, tc: c.iam}
-	c.workspaceOTP = &WorkspaceOTPService{name: wsName, projectID: cfg.ProjectID, tc: c.workspace}
+	c.virtualMFA = &VirtualMFAService{name: iamName, tc: c.iam, maxListing: maxListing}
+	c.workspaceOTP = &WorkspaceOTPService{name: wsName, projectID: cfg.ProjectID, tc: c.workspace,
+		maxListing: maxListing, pageSize: pageSize}
 	return c, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -62,6 +63,13 @@ func TestNewClientRejectsConfigsThatCannotWork(t *testing.T) {
 			c.Token, c.AccessKey, c.SecretKey, c.SecurityToken = mfa.Secret{}, accessKey, sk, mfa.NewSecret(securityTokenSentinel+"\n")
 		}), "Config.SecurityToken holds a control character"},
 		{"negative body limit", with(func(c *Config) { c.MaxResponseBytes = -1 }), "Config.MaxResponseBytes"},
+		{"negative rate", with(func(c *Config) { c.Pacing.Rate = -1 }), "huaweiiam: Config.Pacing: Rate -1 is not a rate"},
+		{"NaN rate", with(func(c *Config) { c.Pacing.Rate = math.NaN() }), "Config.Pacing: Rate NaN is not a rate"},
+		{"absurd burst", with(func(c *Config) { c.Pacing = mfa.Pacing{Rate: 5, Burst: mfa.MaxBurst + 1} }), "Config.Pacing: Burst"},
+		{"burst without rate", with(func(c *Config) { c.Pacing.Burst = 3 }), "Config.Pacing: Burst is set without Rate"},
+		{"negative listing limit", with(func(c *Config) { c.MaxListing = -1 }), "Config.MaxListing -1 is negative"},
+		{"negative page size", with(func(c *Config) { c.WorkspacePageSize = -1 }), "Config.WorkspacePageSize -1 is out of range"},
+		{"huge page size", with(func(c *Config) { c.WorkspacePageSize = MaxWorkspacePageSize + 1 }), "Config.WorkspacePageSize 1001 is out of range"},
 		{"same names", with(func(c *Config) { c.IAMName, c.WorkspaceName = "hw", "hw" }), `both "hw"`},
 		{"default name twice", with(func(c *Config) { c.WorkspaceName = DefaultIAMName }), `both "huawei-iam"`},
 	}

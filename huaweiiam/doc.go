@@ -1,20 +1,23 @@
-// Package huaweiiam reads MFA and OTP devices from Huawei Cloud, through
-// two APIs that share one Client and one set of credentials.
+// Package huaweiiam reads users, MFA and OTP devices from Huawei Cloud,
+// through two APIs that share one Client and one set of credentials.
 //
-//   - IAM v3.0 virtual MFA (Client.VirtualMFA, provider "huawei-iam"): the
-//     virtual MFA device bound to an IAM user, with
+//   - IAM (Client.VirtualMFA, provider "huawei-iam"): the virtual MFA
+//     device bound to an IAM user, with
 //     GET /v3.0/OS-MFA/users/{user_id}/virtual-mfa-device, and every device
-//     of the account with GET /v3.0/OS-MFA/virtual-mfa-devices. The same
-//     provider reads login protection (GET /v3.0/OS-USER/users/{user_id}/login-protect
-//     and GET /v3.0/OS-USER/login-protects), which says whether a user must
+//     of the account with GET /v3.0/OS-MFA/virtual-mfa-devices; the IAM
+//     users with GET /v3/users; and login protection
+//     (GET /v3.0/OS-USER/users/{user_id}/login-protect and
+//     GET /v3.0/OS-USER/login-protects), which says whether a user must
 //     give a second factor at console login, and which.
-//   - Workspace v2 OTP devices (Client.WorkspaceOTP, provider
-//     "huawei-workspace"): the OTP devices of a Workspace desktop user,
-//     with GET /v2/{project_id}/users/{user_id}/otp-devices.
+//   - Workspace v2 (Client.WorkspaceOTP, provider "huawei-workspace"): the
+//     OTP devices of a Workspace desktop user, with
+//     GET /v2/{project_id}/users/{user_id}/otp-devices, and the desktop
+//     users with GET /v2/{project_id}/users.
 //
-// Both providers implement mfa.Provider; VirtualMFA also implements
-// mfa.DeviceLister. Each also has typed methods that return this package's
-// own types (VirtualMFADevice, OTPDevice, LoginProtect).
+// Both providers implement mfa.Provider and mfa.UserLister; VirtualMFA
+// also implements mfa.DeviceLister. Each also has typed methods that
+// return this package's own types (VirtualMFADevice, OTPDevice,
+// LoginProtect).
 //
 // # Two user namespaces
 //
@@ -86,6 +89,94 @@
 // a user with no device: UserDevices returns an empty list, UserDevice an
 // error matching mfa.ErrNotFound.
 //
+// # Factors
+//
+// Every device of both APIs is an authenticator app or token: Kind is
+// mfa.KindTOTP. Huawei IAM also protects logins with codes sent by SMS or
+// e-mail; those are no device, and show only in a user's login
+// protection (see Users).
+//
+// # Users
+//
+// VirtualMFA().Users yields every IAM user of the account. IAM's
+// GET /v3/users lists enabled users only unless asked for enabled=false,
+// so the users are read in two listings, enabled then disabled, each
+// following Keystone's links.next while the server sends one (only the
+// link's query is taken: the page is asked of IAMEndpoint, so that a link
+// never takes the credentials elsewhere). Enabled is the user's own
+// enabled. Login protection is read once for everyone, with
+// GET /v3.0/OS-USER/login-protects:
+//
+//	protection on, verification_method vmfa, sms or email   LoginMFA mfa.EnforcementRequired, LoginMFAMethod that word
+//	protection off                                           LoginMFA mfa.EnforcementNotRequired
+//	the user not in login-protects                           LoginMFA mfa.EnforcementUnknown
+//
+// A method word this package does not know is kept, and still required.
+// Unless IAM pages it, each listing is one response, some 300 bytes a
+// user: an account of more than about 25,000 users needs a
+// Config.MaxResponseBytes above the 8 MiB default (a body past the limit
+// is an error matching mfa.ErrInvalidResponse).
+// When login-protects fails (it is an administrator call), the users are
+// yielded all the same, every one mfa.EnforcementUnknown, and that error
+// comes last: a caller keeps the users and learns why their login is
+// unknown.
+//
+// WorkspaceOTP().Users yields every desktop user of the project, with
+// GET /v2/{project_id}/users?offset=&limit=, Config.WorkspacePageSize
+// (100 by default) a page, by offset until total_count. A server may
+// answer fewer users than asked: the next page starts after the users
+// read, and a short page is never taken for the last while total_count
+// says there are more. An empty page before total_count is reached is an
+// error matching mfa.ErrInvalidResponse (the rest cannot be read). A user
+// is enabled unless disabled, locked or account_expired. Workspace says
+// nothing of whether login asks for the OTP device: LoginMFA is
+// mfa.EnforcementUnknown.
+//
+// Name is the IAM user's name, or the Workspace user_name. The two
+// listings know different users: see "Two user namespaces" above. Both
+// yield an error once, as the last pair, after the users read before it,
+// and stop at once when the range stops.
+//
+// # Listings that never end
+//
+// A server that pages wrongly cannot hold a listing forever or grow its
+// memory without bound:
+//
+//   - A page whose users were all listed before in the same listing (a
+//     server that ignores offset or serves links.next to a page already
+//     read, or alternates two pages) is a loop: the listing ends at once
+//     with an error matching mfa.ErrInvalidResponse that says so. A user
+//     listed again on a page that also holds new users (users added or
+//     removed between pages) is yielded once, and the listing goes on.
+//     IAM's disabled listing repeating enabled users (a server that
+//     ignores the filter) is no loop either.
+//   - A listing that reads more than Config.MaxListing rows
+//     (DefaultMaxListing, 10 million, when 0), duplicates included, ends
+//     with an error matching mfa.ErrInvalidResponse after the rows up to
+//     the limit. For IAM, both listings count together.
+//
+// What was read before either error was yielded. To tell duplicates, a
+// listing remembers the id of every row it read as a 128-bit seeded hash
+// of it (16 bytes, whatever the id's length; a collision is far less
+// likely than a hardware fault). With the map around them that is 35 to
+// 60 bytes per user, as the map grows in steps (BenchmarkListingMemory):
+// about 450 MB at the 10-million default, at most, against well over
+// twice that for the ids themselves. A lower MaxListing bounds it
+// further; the set is dropped when the listing ends.
+//
+// # Pacing
+//
+// Config.Pacing sets how fast requests are sent (mfa.Pacing: a rate, a
+// burst, and whether refusals may lower it). Every attempt counts,
+// retries included. IAM and Workspace are separate services behind
+// separate API gateways, which count requests apart, so each keeps a pace
+// of its own at that setting: a refusal for rate by one (HTTP 429,
+// APIG.0308) lowers that one's rate for all its calls, and leaves the
+// other alone. The password login goes to IAM and counts there.
+// VirtualMFA().Rate and WorkspaceOTP().Rate say each one's pace now (0:
+// not paced). A Pacing that fails mfa.Pacing.Validate is a NewClient
+// error naming Config.Pacing.
+//
 // # Errors
 //
 // A failed call returns an error that matches one mfa sentinel with
@@ -132,8 +223,13 @@
 //		return err
 //	}
 //	defer c.Close()
-//	devs, err := c.VirtualMFA().UserDevices(ctx, iamUserID)
-//	...
+//	for u, err := range c.VirtualMFA().Users(ctx) {
+//		if err != nil {
+//			return err // the users before it were read
+//		}
+//		devs, err := c.VirtualMFA().UserDevices(ctx, u.ID)
+//		...
+//	}
 //	otps, err := c.WorkspaceOTP().OTPDevices(ctx, workspaceUserID)
 //	...
 //	for _, d := range otps {

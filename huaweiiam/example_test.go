@@ -32,6 +32,15 @@ func fakeHuawei() *httptest.Server {
 		}
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v3/users", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("enabled") == "false" {
+			serve("iam_users_disabled.json", http.StatusOK)(w, r)
+			return
+		}
+		serve("iam_users.json", http.StatusOK)(w, r)
+	})
+	mux.Handle("GET /v3.0/OS-USER/login-protects", serve("iam_login_protects.json", http.StatusOK))
+	mux.Handle("GET /v2/0bec5db98280d2d02fd6c00c2de791ce/users", serve("ws_users_states.json", http.StatusOK))
 	mux.Handle("GET /v3.0/OS-MFA/users/{id}/virtual-mfa-device", serve("iam_error_0004.json", http.StatusNotFound))
 	mux.Handle("GET /v3.0/OS-MFA/virtual-mfa-devices", serve("iam_virtual_mfa_devices.json", http.StatusOK))
 	mux.Handle("GET /v3.0/OS-USER/users/{id}/login-protect", serve("iam_login_protect.json", http.StatusOK))
@@ -106,6 +115,64 @@ func ExampleClient_WorkspaceOTP() {
 	// d-fraction-offset unknown  FROZEN     2020-04-10T06:45:14.5Z
 }
 
+// Every IAM user, enabled or not, with what login protection says of
+// their login.
+func ExampleVirtualMFAService_Users() {
+	srv := fakeHuawei() // stands for huaweiiam.IAMEndpoint("")
+	defer srv.Close()
+
+	c, err := huaweiiam.NewClient(huaweiiam.Config{
+		IAMEndpoint: srv.URL,
+		Token:       mfa.NewSecret("example-token"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for u, err := range c.VirtualMFA().Users(context.Background()) {
+		if err != nil {
+			log.Fatal(err) // the users yielded before it were read
+		}
+		method := ""
+		if u.LoginMFAMethod != "" {
+			method = " by " + u.LoginMFAMethod
+		}
+		fmt.Printf("%-16s enabled=%-5t login MFA %s%s\n", u.Name, u.Enabled, u.LoginMFA, method)
+	}
+	// Output:
+	// auditor          enabled=true  login MFA required by vmfa
+	// sms-user         enabled=true  login MFA required by sms
+	// email-user       enabled=true  login MFA not-required
+	// no-protect-entry enabled=true  login MFA unknown
+	// left-the-company enabled=false login MFA unknown
+}
+
+// Every Workspace desktop user of the project, page by page. A user who
+// is disabled, locked or expired is not enabled.
+func ExampleWorkspaceOTPService_Users() {
+	srv := fakeHuawei() // stands for huaweiiam.WorkspaceEndpoint("ap-southeast-1")
+	defer srv.Close()
+
+	c, err := huaweiiam.NewClient(huaweiiam.Config{
+		WorkspaceEndpoint: srv.URL,
+		ProjectID:         "0bec5db98280d2d02fd6c00c2de791ce",
+		Token:             mfa.NewSecret("example-token"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for u, err := range c.WorkspaceOTP().Users(context.Background()) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(u.ID, u.Name, u.Enabled)
+	}
+	// Output:
+	// 8a2c3f9579d240820179d51e6caf0001 api-test true
+	// 8a2c3f9579d240820179d51e6caf0002 disabled false
+	// 8a2c3f9579d240820179d51e6caf0003 locked false
+	// 8a2c3f9579d240820179d51e6caf0004 expired false
+}
+
 func ExampleIAMEndpoint() {
 	fmt.Println(huaweiiam.IAMEndpoint(""))
 	fmt.Println(huaweiiam.IAMEndpoint("cn-north-4"))
@@ -126,5 +193,5 @@ func ExampleConfig() {
 	}
 	fmt.Printf("%+v\n", cfg)
 	// Output:
-	// {IAMEndpoint:https://iam.myhuaweicloud.com WorkspaceEndpoint: ProjectID: DomainID: Token: DomainName: Username: UserName: Password: AccessKey:HPUAEXAMPLEACCESSKEY SecretKey:[REDACTED] SecurityToken: IAMName: WorkspaceName: HTTPClient:<nil> Logger:<nil> Retry:{MaxAttempts:0 MinWait:0s MaxWait:0s MaxRetryAfter:0s} MaxResponseBytes:0}
+	// {IAMEndpoint:https://iam.myhuaweicloud.com WorkspaceEndpoint: ProjectID: DomainID: Token: DomainName: Username: UserName: Password: AccessKey:HPUAEXAMPLEACCESSKEY SecretKey:[REDACTED] SecurityToken: IAMName: WorkspaceName: HTTPClient:<nil> Logger:<nil> Retry:{MaxAttempts:0 MinWait:0s MaxWait:0s MaxRetryAfter:0s} MaxResponseBytes:0 Pacing:{Rate:0 Burst:0 Fixed:false} MaxListing:0 WorkspacePageSize:0}
 }

@@ -84,6 +84,38 @@ func FuzzDecodeDevices(f *testing.F) {
 	})
 }
 
+func FuzzDecodeUsers(f *testing.F) {
+	addFixtures(f)
+	f.Add([]byte(`{"users":[{"id":"a","enabled":null}],"links":{"next":"/v3/users?marker=a"}}`))
+	f.Add([]byte(`{"total_count":1e3,"users":[{"id":"a","disabled":null}]}`))
+	f.Add([]byte(`{"total_count":99999999999999999999,"users":[]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp := func() *transport.Response { return &transport.Response{StatusCode: 200, Body: body} }
+		check := func(p usersPage, err error) {
+			checkResult(t, p.users == nil, err)
+			for _, u := range p.users {
+				if u.ID == "" || u.Provider != "p" || u.LoginMFA != mfa.EnforcementUnknown {
+					t.Fatalf("bad user %+v", u)
+				}
+			}
+		}
+		for _, enabled := range []bool{true, false} {
+			p, err := decodeIAMUsers(resp(), "p", enabled)
+			check(p, err)
+			if err == nil && p.next != "" {
+				if q, err := iamNextPage(p.next); (q == nil) == (err == nil) {
+					t.Fatalf("links.next %q: %v, %v", p.next, q, err)
+				}
+			}
+		}
+		p, err := decodeWorkspaceUsers(resp(), "p")
+		check(p, err)
+		if err == nil && p.total < -1 {
+			t.Fatalf("total_count %d", p.total)
+		}
+	})
+}
+
 func FuzzDecodeError(f *testing.F) {
 	addFixtures(f)
 	f.Add([]byte(`{"error":{"code":1e999,"message":7,"title":["x"]}}`))

@@ -39,6 +39,7 @@ func TestVirtualMFAUserDevice(t *testing.T) {
 			assert.Equal(t, tt.wantSerial, d.SerialNumber())
 			assert.Equal(t, tt.wantUser, d.UserID())
 			assert.Equal(t, mfa.StatusActive, d.Status())
+			assert.Equal(t, mfa.KindTOTP, d.Kind())
 			assert.Equal(t, "", d.VendorStatus())
 			assert.Equal(t, "", d.UserName())
 			assert.Equal(t, "", d.Name())

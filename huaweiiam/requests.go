@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
@@ -15,29 +17,47 @@ import (
 // body: the Huawei APIs list it as a mandatory header, and AK/SK signing
 // covers it.
 func get(ctx context.Context, tc *transport.Client, path string) (*transport.Response, error) {
+	return getQuery(ctx, tc, path, nil)
+}
+
+// getQuery is get with a query.
+func getQuery(ctx context.Context, tc *transport.Client, path string, query url.Values) (*transport.Response, error) {
 	return tc.Do(ctx, &transport.Request{
 		Method: http.MethodGet,
 		Path:   path,
+		Query:  query,
 		Accept: "application/json",
 		Header: http.Header{"Content-Type": {"application/json"}},
 	})
 }
 
+// rate is the pace of tc, 0 without an endpoint.
+func rate(tc *transport.Client) float64 {
+	if tc == nil {
+		return 0
+	}
+	return tc.Rate()
+}
+
 // VirtualMFAService is the provider of IAM virtual MFA devices (IAM v3.0
-// OS-MFA), and of the IAM login protection settings. It implements
-// mfa.Provider and mfa.DeviceLister. Its user ids are IAM user ids.
+// OS-MFA), of the IAM users, and of their login protection settings. It
+// implements mfa.Provider, mfa.DeviceLister and mfa.UserLister. Its user
+// ids are IAM user ids.
 //
 // Without Config.IAMEndpoint, every call returns an error matching
 // mfa.ErrUnsupported.
 type VirtualMFAService struct {
-	name string
-	tc   *transport.Client // nil without an endpoint
+	name       string
+	tc         *transport.Client // nil without an endpoint
+	maxListing int
 }
 
 var (
 	_ mfa.Provider     = (*VirtualMFAService)(nil)
 	_ mfa.DeviceLister = (*VirtualMFAService)(nil)
+	_ mfa.UserLister   = (*VirtualMFAService)(nil)
 	_ mfa.Provider     = (*WorkspaceOTPService)(nil)
+	_ mfa.UserLister   = (*WorkspaceOTPService)(nil)
 	_ mfa.Device       = (*VirtualMFADevice)(nil)
 	_ mfa.Device       = (*OTPDevice)(nil)
 )
@@ -45,6 +65,11 @@ var (
 // Name returns the provider's name: Config.IAMName, "huawei-iam" by
 // default.
 func (s *VirtualMFAService) Name() string { return s.name }
+
+// Rate returns the pace of the IAM requests now, in requests per second,
+// or 0 when they are not paced. Every IAM call counts, the password login
+// included; Workspace calls keep a pace of their own.
+func (s *VirtualMFAService) Rate() float64 { return rate(s.tc) }
 
 func (s *VirtualMFAService) client() (*transport.Client, error) {
 	if s.tc == nil {
@@ -160,21 +185,216 @@ func (s *VirtualMFAService) LoginProtects(ctx context.Context) ([]*LoginProtect,
 	return decodeLoginProtects(resp)
 }
 
+// Users yields every IAM user of the account (GET /v3/users, an
+// administrator call), with what login protection says of the user's
+// login, read once for everyone (GET /v3.0/OS-USER/login-protects).
+//
+// IAM lists only enabled users unless asked for enabled=false, so the
+// users are read in two listings, enabled users then disabled ones, each
+// following links.next while the server sends one. A user listed twice is
+// yielded once.
+//
+// Login protection on with vmfa, sms or email (or another word, kept) is
+// mfa.EnforcementRequired with that word as LoginMFAMethod; off is
+// mfa.EnforcementNotRequired; a user login-protects does not list is
+// mfa.EnforcementUnknown. When login-protects fails, every user is
+// yielded with mfa.EnforcementUnknown and its error comes last; when the
+// user listing fails too, its error is the one yielded, and says that
+// login protection could not be read either.
+//
+// A listing whose pages repeat, or that passes Config.MaxListing rows,
+// ends with an error matching mfa.ErrInvalidResponse after the users read
+// before it. An error is yielded once, as the last pair; stopping the
+// range stops the listing.
+func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		tc, err := s.client()
+		if err != nil {
+			yield(mfa.User{}, err)
+			return
+		}
+		protects, protectsErr := s.LoginProtects(ctx)
+		if protectsErr != nil && ctx.Err() != nil {
+			yield(mfa.User{}, protectsErr) // no listing can run either
+			return
+		}
+		run := iamUsersRun{s: s, tc: tc, seen: newListing(s.name, s.maxListing), yield: yield,
+			protects: make(map[string]*LoginProtect, len(protects))}
+		for _, p := range protects {
+			run.protects[p.UserID()] = p
+		}
+		for pass, enabled := range []bool{true, false} {
+			var query url.Values // enabled defaults to true
+			if !enabled {
+				query = url.Values{"enabled": {"false"}}
+			}
+			for page := 1; ; page++ {
+				next, err := run.page(ctx, uint8(1)<<pass, enabled, query, page)
+				if err == errStopped {
+					return
+				}
+				if err != nil {
+					if protectsErr != nil {
+						err = fmt.Errorf("%w (nor could login protection be read: %v)", err, protectsErr)
+					}
+					yield(mfa.User{}, err)
+					return
+				}
+				if next == nil {
+					break
+				}
+				query = next
+			}
+		}
+		if protectsErr != nil {
+			yield(mfa.User{}, fmt.Errorf("login protection could not be read, so every user's login MFA is unknown: %w", protectsErr))
+		}
+	}
+}
+
+// iamUsersRun is one run of VirtualMFAService.Users.
+type iamUsersRun struct {
+	s        *VirtualMFAService
+	tc       *transport.Client
+	seen     *listing
+	protects map[string]*LoginProtect // by user id
+	yield    func(mfa.User, error) bool
+}
+
+// errStopped says that the caller stopped the range: the listing ends
+// with no error to yield.
+var errStopped = errors.New("the range stopped")
+
+// page reads page n of the listing of enabled or disabled users (a pass
+// of the seen set: 1, 2), yields its new users, and returns the query of
+// the next page, or nil after the last.
+func (r *iamUsersRun) page(ctx context.Context, pass uint8, enabled bool, query url.Values, n int) (url.Values, error) {
+	resp, err := getQuery(ctx, r.tc, iamUsersPath, query)
+	if err != nil {
+		return nil, err
+	}
+	p, err := decodeIAMUsers(resp, r.s.name, enabled)
+	if err != nil {
+		return nil, err
+	}
+	filter := "enabled"
+	if !enabled {
+		filter = "disabled"
+	}
+	where := fmt.Sprintf("%d of the %s users", n, filter)
+	if len(p.users) == 0 {
+		if p.next != "" {
+			return nil, r.seen.fail(resp, "the page "+where+" is empty but links to a next page")
+		}
+		return nil, nil
+	}
+	fresh, pageErr := r.seen.page(resp, pass, p.users, where)
+	for i, u := range p.users {
+		if !fresh[i] {
+			continue
+		}
+		if lp := r.protects[u.ID]; lp != nil {
+			u.LoginMFA, u.LoginMFAMethod = lp.wire.loginMFA()
+		}
+		if !r.yield(u, nil) {
+			return nil, errStopped
+		}
+	}
+	if pageErr != nil || p.next == "" {
+		return nil, pageErr
+	}
+	next, err := iamNextPage(p.next)
+	if err != nil {
+		return nil, resp.Invalid(err)
+	}
+	return next, nil
+}
+
 // WorkspaceOTPService is the provider of the OTP devices of Workspace
-// desktop users (Workspace v2, in Config.ProjectID). It implements
-// mfa.Provider. Its user ids are Workspace user ids, not IAM user ids.
+// desktop users (Workspace v2, in Config.ProjectID), and of the users
+// themselves. It implements mfa.Provider and mfa.UserLister. Its user ids
+// are Workspace user ids, not IAM user ids.
 //
 // Without Config.WorkspaceEndpoint, every call returns an error matching
 // mfa.ErrUnsupported.
 type WorkspaceOTPService struct {
-	name      string
-	projectID string
-	tc        *transport.Client // nil without an endpoint
+	name       string
+	projectID  string
+	tc         *transport.Client // nil without an endpoint
+	maxListing int
+	pageSize   int
 }
 
 // Name returns the provider's name: Config.WorkspaceName,
 // "huawei-workspace" by default.
 func (s *WorkspaceOTPService) Name() string { return s.name }
+
+// Rate returns the pace of the Workspace requests now, in requests per
+// second, or 0 when they are not paced. IAM calls keep a pace of their
+// own.
+func (s *WorkspaceOTPService) Rate() float64 { return rate(s.tc) }
+
+// Users yields every Workspace desktop user of the project
+// (GET /v2/{project_id}/users), Config.WorkspacePageSize at a time, by
+// offset until total_count. A server may answer fewer users than asked:
+// the next page starts after those read. A user listed twice is yielded
+// once. A user is enabled unless disabled, locked or expired. The listing
+// does not say whether login asks for the OTP device: LoginMFA is
+// mfa.EnforcementUnknown.
+//
+// An empty page before total_count is reached, a page that repeats users
+// already listed, or a listing past Config.MaxListing rows ends the
+// listing with an error matching mfa.ErrInvalidResponse after the users
+// read before it. An error is yielded once, as the last pair; stopping
+// the range stops the listing.
+func (s *WorkspaceOTPService) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		if s.tc == nil {
+			yield(mfa.User{}, errNotConfigured(s.name, "WorkspaceEndpoint"))
+			return
+		}
+		path, err := workspaceUsersPath(s.projectID)
+		if err != nil {
+			yield(mfa.User{}, errorf(s.name, err))
+			return
+		}
+		l := newListing(s.name, s.maxListing)
+		limit := strconv.Itoa(s.pageSize)
+		for offset := 0; ; {
+			resp, err := getQuery(ctx, s.tc, path, url.Values{"offset": {strconv.Itoa(offset)}, "limit": {limit}})
+			if err != nil {
+				yield(mfa.User{}, err)
+				return
+			}
+			p, err := decodeWorkspaceUsers(resp, s.name)
+			if err != nil {
+				yield(mfa.User{}, err)
+				return
+			}
+			where := "at offset " + strconv.Itoa(offset)
+			if len(p.users) == 0 {
+				if offset < p.total {
+					yield(mfa.User{}, l.fail(resp, fmt.Sprintf("the page %s is empty, but total_count is %d: the rest cannot be read", where, p.total)))
+				}
+				return
+			}
+			fresh, pageErr := l.page(resp, 1, p.users, where)
+			for i, u := range p.users {
+				if fresh[i] && !yield(u, nil) {
+					return
+				}
+			}
+			if pageErr != nil {
+				yield(mfa.User{}, pageErr)
+				return
+			}
+			offset += len(p.users)
+			if p.total >= 0 && offset >= p.total {
+				return
+			}
+		}
+	}
+}
 
 // OTPDevices returns the OTP devices of a Workspace user
 // (GET /v2/{project_id}/users/{user_id}/otp-devices; at most 55, no

@@ -87,8 +87,11 @@ func (d *VirtualMFADevice) VendorStatus() string { return "" }
 // CreatedAt returns the zero time: the API does not say.
 func (d *VirtualMFADevice) CreatedAt() time.Time { return time.Time{} }
 
+// Kind returns mfa.KindTOTP: a virtual MFA device is an authenticator app.
+func (d *VirtualMFADevice) Kind() mfa.Kind { return mfa.KindTOTP }
+
 // MarshalJSON returns the device as mfa.DeviceJSON, which leaves out what
-// the API does not say: {"provider","id","user_id","status"}.
+// the API does not say: {"provider","id","user_id","kind","status"}.
 func (d *VirtualMFADevice) MarshalJSON() ([]byte, error) {
 	return json.Marshal(mfa.NewDeviceJSON(d))
 }
@@ -149,6 +152,10 @@ func (d *OTPDevice) VendorStatus() string { return d.vendorStatus }
 // CreatedAt returns create_time in UTC, or the zero time when the API sent
 // none or sent one in no known layout (see RawCreateTime).
 func (d *OTPDevice) CreatedAt() time.Time { return d.createdAt }
+
+// Kind returns mfa.KindTOTP: a Workspace OTP device is an authenticator
+// app or token.
+func (d *OTPDevice) Kind() mfa.Kind { return mfa.KindTOTP }
 
 // RawCreateTime returns create_time as the API sent it ("" when absent; a
 // value that was not a JSON string is kept as its JSON text).
@@ -223,6 +230,33 @@ type loginProtectWire struct {
 	UserID             string `json:"user_id"`
 	Enabled            bool   `json:"enabled"`
 	VerificationMethod string `json:"verification_method"`
+}
+
+// iamUserWire is a user of GET /v3/users. Members this package does not
+// use (domain_id, description, password_expires_at, pwd_status,
+// last_project_id, links) are left out.
+type iamUserWire struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Enabled *bool  `json:"enabled"` // nil: absent, and the listing's filter says
+}
+
+// iamLinksWire is Keystone's "links" of a collection; next is null on the
+// last page.
+type iamLinksWire struct {
+	Next *string `json:"next"`
+}
+
+// workspaceUserWire is a user of GET /v2/{project_id}/users. Members this
+// package does not use (user_email, user_phone, total_desktops,
+// account_expires, active_type, ...) are left out: user_phone and
+// user_email are personal data it has no need to hold.
+type workspaceUserWire struct {
+	ID             string `json:"id"`
+	UserName       string `json:"user_name"`
+	Disabled       bool   `json:"disabled"`
+	Locked         bool   `json:"locked"`
+	AccountExpired bool   `json:"account_expired"`
 }
 
 // createTime is a create_time as sent. Workspace has sent epoch numbers
@@ -396,6 +430,96 @@ func decodeLoginProtects(resp *transport.Response) ([]*LoginProtect, error) {
 		out[i] = &LoginProtect{w}
 	}
 	return out, nil
+}
+
+// loginMFA is what login protection says about the user's login: with
+// protection on, login asks for the second factor of the method (vmfa,
+// sms, email, or a word this package does not know, kept as sent); with
+// it off, login asks for none, whatever factor the user holds.
+func (w loginProtectWire) loginMFA() (mfa.Enforcement, string) {
+	if !w.Enabled {
+		return mfa.EnforcementNotRequired, ""
+	}
+	return mfa.EnforcementRequired, w.VerificationMethod
+}
+
+// usersPage is one page of a user listing, its users converted.
+type usersPage struct {
+	users []mfa.User
+	// total is the listing's total_count (Workspace), or -1 when the
+	// body gives none.
+	total int
+	// next is the links.next of the page (IAM), or "" on the last page.
+	next string
+}
+
+// decodeIAMUsers decodes a page of GET /v3/users:
+// {"links":{"self","previous","next"},"users":[...]}. A user without
+// "enabled" takes enabled, the value the listing filtered on. Login MFA
+// is left unknown: login protection is read by another call.
+func decodeIAMUsers(resp *transport.Response, provider string, enabled bool) (usersPage, error) {
+	var body struct {
+		Links iamLinksWire          `json:"links"`
+		Users member[[]iamUserWire] `json:"users"`
+	}
+	if err := resp.DecodeJSON(&body); err != nil {
+		return usersPage{}, err
+	}
+	ws, err := body.Users.get(resp, "users", true)
+	if err != nil {
+		return usersPage{}, err
+	}
+	p := usersPage{users: make([]mfa.User, len(ws)), total: -1}
+	if body.Links.Next != nil {
+		p.next = *body.Links.Next
+	}
+	for i, w := range ws {
+		if w.ID == "" {
+			return usersPage{}, resp.Invalid(fmt.Errorf(`"users"[%d] has no id`, i))
+		}
+		u := mfa.User{Provider: provider, ID: w.ID, Name: w.Name, Enabled: enabled, LoginMFA: mfa.EnforcementUnknown}
+		if w.Enabled != nil {
+			u.Enabled = *w.Enabled
+		}
+		p.users[i] = u
+	}
+	return p, nil
+}
+
+// decodeWorkspaceUsers decodes a page of GET /v2/{project_id}/users:
+// {"total_count":N,"users":[...]}. A user is enabled unless disabled,
+// locked or expired; the listing does not say whether login asks for the
+// OTP device, so login MFA is unknown.
+func decodeWorkspaceUsers(resp *transport.Response, provider string) (usersPage, error) {
+	var body struct {
+		TotalCount *int                        `json:"total_count"`
+		Users      member[[]workspaceUserWire] `json:"users"`
+	}
+	if err := resp.DecodeJSON(&body); err != nil {
+		return usersPage{}, err
+	}
+	ws, err := body.Users.get(resp, "users", true)
+	if err != nil {
+		return usersPage{}, err
+	}
+	p := usersPage{users: make([]mfa.User, len(ws)), total: -1}
+	if body.TotalCount != nil {
+		if *body.TotalCount < 0 {
+			return usersPage{}, resp.Invalid(fmt.Errorf(`"total_count" is %d`, *body.TotalCount))
+		}
+		p.total = *body.TotalCount
+	}
+	for i, w := range ws {
+		if w.ID == "" {
+			return usersPage{}, resp.Invalid(fmt.Errorf(`"users"[%d] has no id`, i))
+		}
+		p.users[i] = mfa.User{
+			Provider: provider, ID: w.ID, Name: w.UserName,
+			Enabled:  !w.Disabled && !w.Locked && !w.AccountExpired,
+			LoginMFA: mfa.EnforcementUnknown,
+		}
+	}
+	return p, nil
 }
 
 // logValue is s cut to 64 bytes, fit for a log line.

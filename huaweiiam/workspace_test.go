@@ -36,6 +36,7 @@ func TestOTPDevicesSeed(t *testing.T) {
 			assert.Equal(t, "zhangsan", d.UserName())
 			assert.Equal(t, "", d.Name())
 			assert.Equal(t, mfa.StatusPending, d.Status())
+			assert.Equal(t, mfa.KindTOTP, d.Kind())
 			assert.Equal(t, "UNREGISTER", d.VendorStatus())
 			assert.Equal(t, time.Date(2020, 4, 10, 6, 45, 14, 0, time.UTC), d.CreatedAt())
 			assert.Equal(t, time.UTC, d.CreatedAt().Location())
@@ -162,13 +163,13 @@ func TestDeviceJSON(t *testing.T) {
 	b, err := json.Marshal(seed[0])
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"provider":"huawei-workspace","id":"5311a768c22f4d30914fe50ffdfd1ba5","user_id":"8a2c3f9579d240820179d51e6caf0001",
-		"user_name":"zhangsan","status":"pending","vendor_status":"UNREGISTER","created_at":"2020-04-10T06:45:14Z"}`, string(b))
+		"user_name":"zhangsan","kind":"totp","status":"pending","vendor_status":"UNREGISTER","created_at":"2020-04-10T06:45:14Z"}`, string(b))
 
 	odd, err := c.WorkspaceOTP().OTPDevices(ctx, "u1")
 	require.NoError(t, err)
 	b, err = json.Marshal(odd[0])
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"provider":"huawei-workspace","id":"d-badtime","user_id":"u1","user_name":"lisi","status":"active",
+	assert.JSONEq(t, `{"provider":"huawei-workspace","id":"d-badtime","user_id":"u1","user_name":"lisi","kind":"totp","status":"active",
 		"vendor_status":"REGISTERED","raw_create_time":"10/04/2020 06:45"}`, string(b))
 
 	v, err := c.VirtualMFA().UserDevice(ctx, iamUserID)
@@ -176,7 +177,7 @@ func TestDeviceJSON(t *testing.T) {
 	b, err = json.Marshal(v)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"provider":"huawei-iam","id":"iam/mfa/16b26081f43d4c628c4bb88cf32e9...",
-		"user_id":"16b26081f43d4c628c4bb88cf32e9...","status":"active"}`, string(b))
+		"user_id":"16b26081f43d4c628c4bb88cf32e9...","kind":"totp","status":"active"}`, string(b))
 
 	p, err := c.VirtualMFA().LoginProtect(ctx, "u1")
 	require.NoError(t, err)
