@@ -31,6 +31,10 @@ const DefaultPageSize = 1000
 // response size limit.
 const MaxPageSize = 10000
 
+// DefaultMaxListing is the most rows one listing reads when
+// Config.MaxListing is 0.
+const DefaultMaxListing = 10_000_000
+
 // LogoutTimeout bounds the logout call that Close makes.
 const LogoutTimeout = 10 * time.Second
 
@@ -79,19 +83,35 @@ type Config struct {
 	Retry mfa.RetryPolicy
 	// MaxResponseBytes caps every response body. 0 means 8 MiB.
 	MaxResponseBytes int64
+	// MaxListing is the most rows one listing (Secrets, Accounts,
+	// VirtualIDs, and what is built on them) reads before it ends with an
+	// error matching mfa.ErrInvalidResponse: a server that never stops
+	// sending new rows is not read until memory or time runs out. 0 means
+	// DefaultMaxListing.
+	MaxListing int
+	// Pacing says how fast the Client sends its requests (see mfa.Pacing).
+	// Every request of the Client shares one pace, login, logout and
+	// retries included. ZStack itself refuses no request for rate with a
+	// status of its own (a busy management node answers 503 SYS.1012,
+	// retried as a transient failure), so the pace lowers only on an HTTP
+	// 429 or 413, from a gateway in front of the server: set Rate to spare
+	// the management node.
+	Pacing mfa.Pacing
 }
 
-// Client reads ZStack two-factor authentication secrets. It is an
-// mfa.Provider, an mfa.DeviceGetter and an mfa.DeviceLister, and is safe
-// for concurrent use. Printing a Client shows no credential: it holds them
-// as mfa.Secret values, or two pointers away.
+// Client reads ZStack two-factor authentication secrets, accounts and
+// IAM2 users. It is an mfa.Provider, an mfa.DeviceGetter, an
+// mfa.DeviceLister and an mfa.UserLister, and is safe for concurrent use.
+// Printing a Client shows no credential: it holds them as mfa.Secret
+// values, or two pointers away.
 type Client struct {
-	name     string
-	loc      *time.Location
-	pageSize int
-	tc       *transport.Client
-	session  *loginSession // nil for a Client built with a SessionID
-	state    *clientState
+	name       string
+	loc        *time.Location
+	pageSize   int
+	maxListing int
+	tc         *transport.Client
+	session    *loginSession // nil for a Client built with a SessionID
+	state      *clientState
 }
 
 // clientState is what changes over a Client's life.
@@ -106,11 +126,13 @@ var (
 	_ mfa.Provider     = (*Client)(nil)
 	_ mfa.DeviceGetter = (*Client)(nil)
 	_ mfa.DeviceLister = (*Client)(nil)
+	_ mfa.UserLister   = (*Client)(nil)
 )
 
 // NewClient returns a Client for cfg. A Config that cannot work is an
 // error naming the field: no or a bad endpoint, no credentials or two
-// kinds of them, a page size out of range.
+// kinds of them, a page size out of range, a negative MaxListing, a Pacing
+// that cannot work.
 func NewClient(cfg Config) (*Client, error) {
 	base, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
@@ -129,11 +151,18 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.MaxResponseBytes < 0 {
 		return nil, fmt.Errorf("zstack: Config.MaxResponseBytes %d is negative", cfg.MaxResponseBytes)
 	}
+	if cfg.MaxListing < 0 {
+		return nil, fmt.Errorf("zstack: Config.MaxListing %d is negative: give the most rows one listing reads, or 0 for %d", cfg.MaxListing, DefaultMaxListing)
+	}
+	if err := cfg.Pacing.Validate(); err != nil {
+		return nil, fmt.Errorf("zstack: Config.Pacing: %w", err)
+	}
 	c := &Client{
-		name:     cmp.Or(cfg.Name, DefaultName),
-		loc:      cmp.Or(cfg.Location, time.UTC),
-		pageSize: pageSize,
-		state:    &clientState{},
+		name:       cmp.Or(cfg.Name, DefaultName),
+		loc:        cmp.Or(cfg.Location, time.UTC),
+		pageSize:   pageSize,
+		maxListing: cmp.Or(cfg.MaxListing, DefaultMaxListing),
+		state:      &clientState{},
 	}
 	var auth transport.Authenticator
 	if !cfg.SessionID.IsZero() {
@@ -154,6 +183,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Auth:         auth,
 		DecodeError:  decodeError,
 		RedactBody:   redactSecretValues,
+		Pacing:       cfg.Pacing,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zstack: %w", err)
@@ -206,6 +236,11 @@ func printable(s string) bool {
 
 // Name returns the provider name: Config.Name, or DefaultName.
 func (c *Client) Name() string { return c.name }
+
+// Rate returns the pace the Client sends its requests at now, in requests
+// per second, or 0 when they are not paced. A Client is one provider on
+// one host: all its calls share this pace.
+func (c *Client) Rate() float64 { return c.tc.Rate() }
 
 // Logout ends the session the Client logged in with, and closes the
 // Client: every later call fails with ErrClosed. A Client built with a

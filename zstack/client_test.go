@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -46,6 +48,11 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		{"negative page size", func(c *zstack.Config) { c.PageSize = -1 }, "Config.PageSize -1 is out of range"},
 		{"huge page size", func(c *zstack.Config) { c.PageSize = zstack.MaxPageSize + 1 }, "Config.PageSize"},
 		{"negative max response", func(c *zstack.Config) { c.MaxResponseBytes = -1 }, "Config.MaxResponseBytes"},
+		{"negative max listing", func(c *zstack.Config) { c.MaxListing = -1 }, "zstack: Config.MaxListing -1 is negative"},
+		{"negative rate", func(c *zstack.Config) { c.Pacing.Rate = -1 }, "zstack: Config.Pacing: Rate -1 is not a rate"},
+		{"NaN rate", func(c *zstack.Config) { c.Pacing.Rate = math.NaN() }, "zstack: Config.Pacing: Rate NaN is not a rate"},
+		{"absurd burst", func(c *zstack.Config) { c.Pacing = mfa.Pacing{Rate: 5, Burst: mfa.MaxBurst + 1} }, "zstack: Config.Pacing: Burst 10001 is out of range"},
+		{"burst without rate", func(c *zstack.Config) { c.Pacing.Burst = 5 }, "zstack: Config.Pacing: Burst is set without Rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +107,43 @@ func TestNameDefaultsAndIsSettable(t *testing.T) {
 	var p mfa.Provider = c
 	_, isGetter := p.(mfa.DeviceGetter)
 	_, isLister := p.(mfa.DeviceLister)
+	_, isUserLister := p.(mfa.UserLister)
 	assert.True(t, isGetter)
 	assert.True(t, isLister)
+	assert.True(t, isUserLister)
+}
+
+func TestRateIsThePaceOfEveryCall(t *testing.T) {
+	mt := newMock(t)
+	mt.RegisterResponder(http.MethodGet, secretsURL, respond(200, fixture(t, "secrets_empty.json")))
+	for _, tt := range []struct {
+		pacing mfa.Pacing
+		want   float64
+	}{
+		{mfa.Pacing{}, 0},
+		{mfa.Pacing{Fixed: true}, 0},
+		{mfa.Pacing{Rate: 20}, 20},
+		{mfa.Pacing{Rate: 20, Burst: 4, Fixed: true}, 20},
+	} {
+		c := newSessionClient(t, mt, func(c *zstack.Config) { c.Pacing = tt.pacing })
+		assert.Equal(t, tt.want, c.Rate(), "%+v", tt.pacing)
+		_, err := c.UserDevices(context.Background(), "u1")
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, c.Rate(), "%+v after a call", tt.pacing)
+	}
+
+	// A gateway's 429 lowers the pace of the Client, unless it is fixed.
+	for fixed, lowered := range map[bool]bool{false: true, true: false} {
+		mt := newMock(t)
+		mt.RegisterResponder(http.MethodGet, secretsURL, sequence(
+			httpmock.NewStringResponder(http.StatusTooManyRequests, "slow down"),
+			respond(200, fixture(t, "secrets_empty.json"))))
+		c := newSessionClient(t, mt, func(c *zstack.Config) { c.Pacing = mfa.Pacing{Rate: 50, Fixed: fixed} })
+		_, err := c.UserDevices(context.Background(), "u1")
+		require.NoError(t, err)
+		assert.Equal(t, lowered, c.Rate() < 50, "fixed %v: rate %v", fixed, c.Rate())
+		assert.Positive(t, c.Rate())
+	}
 }
 
 // TestCredentialsNeverPrint prints a Config (by value and pointer) with

@@ -1,12 +1,14 @@
 // Package zstack reads the two-factor authentication secrets of a ZStack
-// Cloud management server: the TOTP devices of its accounts and users.
+// Cloud management server, the TOTP devices of its accounts and IAM2
+// users, and the users themselves.
 //
 // A Client speaks the ZStack REST API (GET
-// /zstack/v1/twofactorauthentication/secrets, a ZStack query API) and is
-// an mfa.Provider, an mfa.DeviceGetter and an mfa.DeviceLister. Each
-// secret is a *Secret, an mfa.Device whose ID is the secret's uuid and
-// whose UserID is its owner's uuid (an account or an IAM2 user: UserType
-// says which).
+// /zstack/v1/twofactorauthentication/secrets, /zstack/v1/accounts and
+// /zstack/v1/iam2/virtual-ids, ZStack query APIs) and is an mfa.Provider,
+// an mfa.DeviceGetter, an mfa.DeviceLister and an mfa.UserLister. Each
+// secret is a *Secret, an mfa.Device of kind mfa.KindTOTP whose ID is the
+// secret's uuid and whose UserID is its owner's uuid (an account or an
+// IAM2 user: UserType says which).
 //
 //	c, err := zstack.NewClient(zstack.Config{
 //		Endpoint:    "http://zstack.example.com:8080",
@@ -20,6 +22,10 @@
 //	for dev, err := range c.AllDevices(ctx) {
 //		if err != nil { ... }
 //		fmt.Println(dev.UserID(), dev.Status())
+//	}
+//	for u, err := range c.Users(ctx) {
+//		if err != nil { ... }
+//		fmt.Println(u.ID, u.Name, u.Enabled)
 //	}
 //
 // # Endpoint
@@ -62,15 +68,64 @@
 // AllDevices and UserDevices use it, so that no listing stops at the
 // server's default of 1000 rows. CountSecrets asks for the total alone.
 //
-// UserDevices queries q=userUuid=<id>. Older releases name the owner
-// accountUuid and refuse that condition: the Client then asks again with
-// accountUuid and keeps doing so. Device fetches GET .../secrets/{uuid}
-// and checks that the owner is the given user; a secret of another owner
-// is mfa.ErrNotFound.
+// Accounts and VirtualIDs walk the accounts and the IAM2 users the same
+// way, with the same options, as Account and VirtualID values.
+//
+// UserDevices queries q=userUuid=<id>, for an account's uuid and an IAM2
+// user's alike. Older releases name the owner accountUuid and refuse that
+// condition: the Client then asks again with accountUuid and keeps doing
+// so. Device fetches GET .../secrets/{uuid} and checks that the owner is
+// the given user; a secret of another owner is mfa.ErrNotFound.
 //
 // Queries are synchronous. A reply with a job location (HTTP 202, how
 // ZStack answers asynchronous calls) is not followed: it is an error
 // matching mfa.ErrInvalidResponse.
+//
+// # Listings that never end
+//
+// Every listing (Secrets, Accounts, VirtualIDs, and AllDevices,
+// UserDevices and Users, which use them) shares one walk, which does not
+// trust the server to end it. It keeps the uuids it has read: a row read
+// again (the table changed under the walk, shifting the pages) is skipped,
+// not yielded twice; a page with rows but none new (a server that ignores
+// start, or sends two pages in turn) ends the walk at once; and a listing
+// longer than Config.MaxListing rows (0 means DefaultMaxListing, ten
+// million), such as a server that sends full pages of new rows forever
+// with no total or an absurd one, ends when that many rows are read. Both
+// end with an error matching mfa.ErrInvalidResponse that says which
+// listing and why, after every row read before it.
+//
+// A uuid of 32 lower-case hex digits, as ZStack makes them, is kept as its
+// 16 bytes: about 30 bytes a row with the set's own cost, some 300 MB at
+// the ten-million limit, a third of what the uuids would cost as strings.
+// Any other id is kept as a string. A walk asks for uuid even when
+// QueryOptions.Fields leaves it out, since it tells rows apart by it.
+//
+// # Users
+//
+// Users (mfa.UserLister) yields every account, then every IAM2 user (a
+// virtual id), as mfa.User values: ID is the uuid, which UserDevices
+// takes for either; Name the name; Enabled whether the state is Enabled
+// or absent (older releases send no state), so that a Disabled or Staled
+// account or a Disabled IAM2 user is not enabled. LoginMFA is
+// mfa.EnforcementUnknown and LoginMFAMethod "": ZStack reports no per-user
+// requirement of a second factor at login. A server without the IAM2
+// module answers the first page of virtual ids with HTTP 404 or an
+// unsupported code (SYS.1014, SYS.1013, SYS.1008): its users are its
+// accounts, and that is no error. Any other failure, or one after the
+// first page, is yielded as the last pair, after every user read before
+// it.
+//
+// # Pacing
+//
+// Config.Pacing sets the rate a Client sends its requests at (see
+// mfa.Pacing), and Client.Rate reports the pace now. A Client is one
+// provider on one host: all its requests, logins, logouts and retries
+// included, share one pace. ZStack has no status of its own for a refusal
+// for rate (a busy management node answers 503 SYS.1012, retried as a
+// transient failure), so an adaptive pace lowers only on an HTTP 429 or
+// 413 from a gateway in front of the server; to spare a management node,
+// set Rate.
 //
 // # Statuses
 //
@@ -101,10 +156,10 @@
 //
 // # Memory
 //
-// Secrets, AllDevices and UserDevices read one page at a time: AllDevices
-// over 100,000 secrets holds about one page (its body, about 245 KB for
-// 1,000 secrets, and the secrets decoded from it) at a time. Each Secret
-// is a copy: keeping one keeps no body alive.
+// Every listing reads one page at a time: AllDevices over 100,000 secrets
+// holds about one page (its body, about 245 KB for 1,000 secrets, and the
+// secrets decoded from it) at a time, besides the uuids read so far (see
+// above). Each Secret is a copy: keeping one keeps no body alive.
 //
 // # Errors
 //

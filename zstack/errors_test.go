@@ -259,7 +259,7 @@ func TestBrokenBodiesAreInvalidResponses(t *testing.T) {
 		{"broken_status_number.json", "status is neither a string nor an object"},
 		{"broken_secret_number.json", "secret of type mfa.Secret"},
 		{"broken_no_inventories.json", "the reply has no inventories"},
-		{"broken_inventories_object.json", "cannot unmarshal object into Go struct field queryReply.inventories"},
+		{"broken_inventories_object.json", "cannot unmarshal object into Go struct field secretsReply.inventories"},
 		{"broken_array.json", "cannot unmarshal array"},
 		{"async_202.json", "asynchronous job"},
 	}

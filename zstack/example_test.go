@@ -15,7 +15,8 @@ import (
 )
 
 // fakeZStack serves the bodies of testdata/ as a ZStack management server
-// would: a login, the secrets query and a logout.
+// would: a login, the secrets, accounts and IAM2 users queries, and a
+// logout.
 func fakeZStack() *httptest.Server {
 	serve := func(w http.ResponseWriter, name string) {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -32,6 +33,10 @@ func fakeZStack() *httptest.Server {
 			serve(w, "login.json")
 		case r.Method == http.MethodGet && r.URL.Path == "/zstack/v1/twofactorauthentication/secrets":
 			serve(w, "secrets_status_object.json")
+		case r.Method == http.MethodGet && r.URL.Path == "/zstack/v1/accounts":
+			serve(w, "accounts.json")
+		case r.Method == http.MethodGet && r.URL.Path == "/zstack/v1/iam2/virtual-ids":
+			serve(w, "virtual_ids.json")
 		case r.Method == http.MethodDelete:
 			serve(w, "logout.json")
 		default:
@@ -66,6 +71,38 @@ func Example() {
 	// 5e2f9a1c7d3b4e8f9a0b1c2d3e4f5a6b 8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f active Logined 2025-10-28T14:09:26Z
 	// 6f3a0b2d8e4c5f9a0b1c2d3e4f5a6b7c 264d446f00e43793a2b0dcd21c367aaf pending NewCreated 2025-10-28T14:09:26Z
 	// 7a4b1c3e9f5d6a0b1c2d3e4f5a6b7c8d 264d446f00e43793a2b0dcd21c367aaf unknown Disabled 2025-10-28T14:09:26Z
+}
+
+// List every user, accounts then IAM2 users, as an audit does: who can log
+// in, and what ZStack says about login MFA (nothing: unknown). The
+// listing pages past the server's 1000 rows, and a server that never ends
+// it is cut at MaxListing rows.
+func ExampleClient_Users() {
+	srv := fakeZStack()
+	defer srv.Close()
+
+	c, err := zstack.NewClient(zstack.Config{
+		Endpoint:   srv.URL,
+		SessionID:  mfa.NewSecret("b86c9016b4f24953a9edefb53ca0678c"),
+		Pacing:     mfa.Pacing{Rate: 50}, // spare the management node
+		MaxListing: 100_000,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for u, err := range c.Users(context.Background()) {
+		if err != nil {
+			log.Fatal(err) // the users before it were yielded
+		}
+		fmt.Println(u.ID, u.Name, u.Enabled, u.LoginMFA)
+	}
+	// Output:
+	// 36c27e8ff05c4780bf6d2fa65700f22e admin true unknown
+	// 4a6c1b2e9f0d4e3a8b7c6d5e4f3a2b1c finance false unknown
+	// 5b7d2c3f0a1e4f4b9c8d7e6f5a4b3c2d legacy false unknown
+	// 6c8e3d4a1b2f4a5c0d9e8f7a6b5c4d3e ops true unknown
+	// 8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f zhangsan true unknown
+	// 9d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a lisi false unknown
 }
 
 // Query one page with conditions, and read a secret's TOTP seed.

@@ -115,6 +115,42 @@ func FuzzDecodePage(f *testing.F) {
 	})
 }
 
+func FuzzDecodeUsers(f *testing.F) {
+	addFixtures(f, func(b []byte) { f.Add(b, 0) })
+	for _, s := range []string{
+		`{"inventories":[{"uuid":"a","name":"n","type":"Normal","state":"Staled","createDate":"Oct 28, 2025 2:09:26 PM"}],"total":1}`,
+		`{"inventories":[null,{"uuid":null,"name":null,"state":null,"createDate":null}]}`,
+		`{"inventories":[{"uuid":"a","state":{"name":"Enabled"}}]}`, `{"inventories":[{"uuid":"a","name":7}]}`,
+		`{"inventories":[{"uuid":"a","lastOpDate":1761660566000}],"total":-3}`, `{"inventories":[{}]}`,
+		`{"error":{"code":"SYS.1014"}}`, `{"location":"http://x/job"}`, `null`, ``,
+	} {
+		f.Add([]byte(s), 1)
+	}
+	c := fuzzClient(f)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, body []byte, limit int) {
+		users, total, err := c.decodeUsers(ctx, &transport.Response{StatusCode: 200, Body: body}, limit%2000)
+		if err != nil {
+			requireTyped(t, err)
+			return
+		}
+		if users == nil || total < -1 {
+			t.Fatalf("users %v, total %d", users, total)
+		}
+		for _, u := range users {
+			if u.UUID == "" {
+				t.Fatal("a user without uuid")
+			}
+			for _, tm := range []time.Time{u.CreatedAt, u.LastOpAt} {
+				if !tm.IsZero() && tm.Location() != time.UTC {
+					t.Fatalf("%v not in UTC", tm)
+				}
+			}
+			_ = c.user(u.UUID, u.Name, u.State)
+		}
+	})
+}
+
 func FuzzDecodeError(f *testing.F) {
 	addFixtures(f, func(b []byte) { f.Add(b, 503) })
 	f.Add([]byte(`{"error":{"code":"ID.1001","cause":{"cause":{"code":7}},"causes":[null,"x",{"causes":[{}]}]},"success":"false","id":"x"}`), 200)

@@ -19,10 +19,12 @@ import (
 )
 
 const (
-	base       = "http://zs.test:8080"
-	secretsURL = base + "/zstack/v1/twofactorauthentication/secrets"
-	loginURL   = base + "/zstack/v1/accounts/login"
-	sessionURL = base + "/zstack/v1/accounts/sessions/"
+	base          = "http://zs.test:8080"
+	secretsURL    = base + "/zstack/v1/twofactorauthentication/secrets"
+	accountsURL   = base + "/zstack/v1/accounts"
+	virtualIDsURL = base + "/zstack/v1/iam2/virtual-ids"
+	loginURL      = base + "/zstack/v1/accounts/login"
+	sessionURL    = base + "/zstack/v1/accounts/sessions/"
 
 	// Sentinels: none of them may ever appear in an error, a log line,
 	// or a printed or marshalled value.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"sync"
@@ -16,13 +17,22 @@ import (
 	"github.com/openmfa/mfa-go/zstack"
 )
 
-// pagedServer holds n secrets and answers queries as ZStack does: limit
+// pagedServer holds n rows and answers queries as ZStack does: limit
 // defaults to 1000, start to 0, replyWithCount adds the total (unless
-// noTotal), and at most maxRows rows go in one reply (0: no cap).
+// noTotal; total, when set, is sent instead of n), and at most maxRows
+// rows go in one reply (0: no cap). Rows are secrets, or accounts and
+// virtual ids (users). The other fields make it misbehave.
 type pagedServer struct {
 	n       int
 	noTotal bool
 	maxRows int
+	users   bool
+
+	total       *int64 // a total other than n
+	endless     bool   // rows never run out
+	ignoreStart bool   // every request gets the first page
+	alternate   bool   // requests get the first and the second page in turn
+	insert      bool   // after the first request, a row is inserted first
 
 	mu       sync.Mutex
 	requests []pageRequest
@@ -40,11 +50,14 @@ type pageRequest struct {
 	sort           string
 }
 
+func rowID(i int) string { return fmt.Sprintf("%032d", i) }
+
 func (p *pagedServer) handler(t *testing.T) func(*http.Request) (*http.Response, error) {
 	return func(req *http.Request) (*http.Response, error) {
 		q := req.URL.Query()
 		p.mu.Lock()
 		p.requests = append(p.requests, pageRequest{q.Get("start"), q.Get("limit"), q.Get("replyWithCount"), q.Get("sort")})
+		count := len(p.requests)
 		p.mu.Unlock()
 		assert.Equal(t, "OAuth "+sessionSentinel, req.Header.Get("Authorization"))
 		start, limit := 0, 1000
@@ -57,30 +70,51 @@ func (p *pagedServer) handler(t *testing.T) func(*http.Request) (*http.Response,
 		if p.maxRows > 0 {
 			limit = min(limit, p.maxRows)
 		}
-		type row struct {
-			UUID       string `json:"uuid"`
-			Secret     string `json:"secret"`
-			UserUUID   string `json:"userUuid"`
-			UserType   string `json:"userType"`
-			Status     string `json:"status"`
-			CreateDate string `json:"createDate"`
+		switch {
+		case p.ignoreStart:
+			start = 0
+		case p.alternate:
+			start = (count + 1) % 2 * limit
 		}
-		reply := struct {
-			Inventories []row `json:"inventories"`
-			Total       *int  `json:"total,omitempty"`
-		}{Inventories: []row{}}
-		for i := start; i < min(start+limit, p.n); i++ {
-			reply.Inventories = append(reply.Inventories, row{
-				UUID: fmt.Sprintf("%032d", i), Secret: seedSentinel, UserUUID: fmt.Sprintf("user-%d", i%7),
-				UserType: "AccountVO", Status: "Logined", CreateDate: "Oct 28, 2025 2:09:26 PM",
-			})
+		end := min(start+limit, p.n)
+		if p.insert && count > 1 {
+			end = min(start+limit, p.n+1)
 		}
+		if p.endless {
+			end = start + limit
+		}
+		rows := []any{}
+		for i := start; i < end; i++ {
+			k := i
+			if p.insert && count > 1 {
+				k-- // row -1 is the one inserted first
+			}
+			rows = append(rows, p.row(k))
+		}
+		reply := map[string]any{"inventories": rows}
 		if q.Get("replyWithCount") == "true" && !p.noTotal {
-			reply.Total = &p.n
+			reply["total"] = p.n
+			if p.total != nil {
+				reply["total"] = *p.total
+			}
 		}
 		b, err := json.Marshal(reply)
 		require.NoError(t, err)
 		return respond(200, b)(req)
+	}
+}
+
+func (p *pagedServer) row(i int) any {
+	id := rowID(i)
+	if i < 0 {
+		id = "ffffffffffffffffffffffffffffffff"
+	}
+	if p.users {
+		return map[string]string{"uuid": id, "name": "user-" + id[28:], "state": "Enabled"}
+	}
+	return map[string]string{
+		"uuid": id, "secret": seedSentinel, "userUuid": fmt.Sprintf("user-%d", i%7),
+		"userType": "AccountVO", "status": "Logined", "createDate": "Oct 28, 2025 2:09:26 PM",
 	}
 }
 
@@ -264,27 +298,171 @@ func TestUserDevicesReadsEveryPage(t *testing.T) {
 	assert.Len(t, srv.requests, 3)
 }
 
-func TestServerIgnoringStartEndsTheWalk(t *testing.T) {
+// listings are the paged listings of a Client, each read whole into the
+// ids it yielded and the error that ended it.
+var listings = []struct {
+	name  string
+	url   string
+	users bool
+	read  func(*zstack.Client) ([]string, error)
+}{
+	{"secrets", secretsURL, false, func(c *zstack.Client) ([]string, error) {
+		return readIDs(c.AllDevices(context.Background()), mfa.Device.ID)
+	}},
+	{"accounts", accountsURL, true, func(c *zstack.Client) ([]string, error) {
+		return readIDs(c.Accounts(context.Background(), zstack.QueryOptions{}), func(a zstack.Account) string { return a.UUID })
+	}},
+	{"IAM2 virtual ids", virtualIDsURL, true, func(c *zstack.Client) ([]string, error) {
+		return readIDs(c.VirtualIDs(context.Background(), zstack.QueryOptions{}), func(v zstack.VirtualID) string { return v.UUID })
+	}},
+}
+
+func readIDs[T any](seq iter.Seq2[T, error], id func(T) string) ([]string, error) {
+	var ids []string
+	for row, err := range seq {
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, id(row))
+	}
+	return ids, nil
+}
+
+// assertRows checks that ids are the rows from, from+1, ... to-1, and
+// says where they differ first rather than printing every id.
+func assertRows(t *testing.T, from, to int, ids []string) {
+	t.Helper()
+	want := rowIDs(from, to)
+	for i := range min(len(want), len(ids)) {
+		if ids[i] != want[i] {
+			t.Errorf("row %d is %s, want %s", i, ids[i], want[i])
+			return
+		}
+	}
+	if len(ids) != len(want) {
+		t.Errorf("%d rows, want %d", len(ids), len(want))
+	}
+}
+
+func rowIDs(from, to int) []string {
+	var ids []string
+	for i := from; i < to; i++ {
+		ids = append(ids, rowID(i))
+	}
+	return ids
+}
+
+// A server that ignores start, or alternates two pages, is caught at the
+// first page that holds nothing new; what was read before is kept.
+func TestListingsThatLoopEndAtOnce(t *testing.T) {
+	for _, l := range listings {
+		for _, tt := range []struct {
+			name     string
+			srv      *pagedServer
+			yielded  int
+			requests int
+		}{
+			{"ignores start", &pagedServer{n: 5000, ignoreStart: true}, 1000, 2},
+			{"alternates two pages", &pagedServer{n: 5000, alternate: true}, 2000, 3},
+			{"ignores start, no total", &pagedServer{n: 5000, ignoreStart: true, noTotal: true}, 1000, 2},
+		} {
+			t.Run(l.name+"/"+tt.name, func(t *testing.T) {
+				mt := newMock(t)
+				tt.srv.users = l.users
+				mt.RegisterResponder(http.MethodGet, l.url, tt.srv.handler(t))
+				ids, err := l.read(newSessionClient(t, mt))
+				assertRows(t, 0, tt.yielded, ids)
+				assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+				assert.Contains(t, err.Error(), "listing "+l.name+": the page at start "+strconv.Itoa(tt.yielded)+" holds only rows already read")
+				assert.Contains(t, err.Error(), "does not honour start, or sends its pages in a loop")
+				assert.Len(t, tt.srv.requests, tt.requests)
+			})
+		}
+	}
+}
+
+// A server that keeps sending full pages of new rows, with no total or an
+// absurd one, is read up to Config.MaxListing rows, then the listing ends
+// with an error; what was read is kept.
+func TestEndlessListingsEndAtMaxListing(t *testing.T) {
+	huge := int64(1e12)
+	for _, l := range listings {
+		for name, srv := range map[string]*pagedServer{
+			"no total":        {endless: true, noTotal: true},
+			"total of 10^12":  {endless: true, total: &huge},
+			"honest but long": {n: 5000},
+		} {
+			t.Run(l.name+"/"+name, func(t *testing.T) {
+				mt := newMock(t)
+				srv.users = l.users
+				mt.RegisterResponder(http.MethodGet, l.url, srv.handler(t))
+				ids, err := l.read(newSessionClient(t, mt, func(c *zstack.Config) { c.MaxListing = 2500 }))
+				assertRows(t, 0, 2500, ids)
+				assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+				assert.Contains(t, err.Error(), "listing "+l.name+": it has more than 2500 rows, the most one listing reads (Config.MaxListing)")
+				assert.Len(t, srv.requests, 3)
+			})
+		}
+	}
+}
+
+// A listing of exactly MaxListing rows is whole: no error.
+func TestListingOfMaxListingRowsIsWhole(t *testing.T) {
+	for _, l := range listings {
+		for name, srv := range map[string]*pagedServer{
+			"total":                     {n: 2500},
+			"no total, short last page": {n: 2500, noTotal: true},
+			"no total, empty last page": {n: 2000, noTotal: true},
+		} {
+			t.Run(l.name+"/"+name, func(t *testing.T) {
+				mt := newMock(t)
+				srv.users = l.users
+				mt.RegisterResponder(http.MethodGet, l.url, srv.handler(t))
+				ids, err := l.read(newSessionClient(t, mt, func(c *zstack.Config) { c.MaxListing = srv.n }))
+				require.NoError(t, err)
+				assertRows(t, 0, srv.n, ids)
+			})
+		}
+	}
+}
+
+// A row inserted during the walk shifts the next pages by one: the row
+// read again at the start of the next page is skipped, not yielded twice.
+func TestRowsReadTwiceAreYieldedOnce(t *testing.T) {
+	for _, l := range listings {
+		t.Run(l.name, func(t *testing.T) {
+			mt := newMock(t)
+			srv := &pagedServer{n: 2500, noTotal: true, insert: true, users: l.users}
+			mt.RegisterResponder(http.MethodGet, l.url, srv.handler(t))
+			ids, err := l.read(newSessionClient(t, mt))
+			require.NoError(t, err)
+			assertRows(t, 0, 2500, ids)
+			assert.Len(t, srv.requests, 3)
+		})
+	}
+}
+
+func TestUsersEndAtALoopingListing(t *testing.T) {
 	mt := newMock(t)
-	srv := &pagedServer{n: 5000}
+	mt.RegisterResponder(http.MethodGet, accountsURL, respond(200, fixture(t, "accounts.json")))
+	srv := &pagedServer{n: 5000, ignoreStart: true, users: true}
+	mt.RegisterResponder(http.MethodGet, virtualIDsURL, srv.handler(t))
+	users, err := collectUsers(t, newSessionClient(t, mt))
+	assert.Len(t, users, len(fixtureAccounts)+1000)
+	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
+	assert.Contains(t, err.Error(), "listing IAM2 virtual ids: the page at start 1000")
+}
+
+func TestWalkAsksForTheUUIDItTellsRowsApartBy(t *testing.T) {
+	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, secretsURL, func(req *http.Request) (*http.Response, error) {
-		q := req.URL.Query()
-		q.Del("start") // a server that ignores start
-		req.URL.RawQuery = q.Encode()
-		return srv.handler(t)(req)
+		assert.Equal(t, "userUuid,status,uuid", req.URL.Query().Get("fields"))
+		return respond(200, []byte(`{"inventories":[{"uuid":"s1","userUuid":"u1","status":"Logined"}],"total":1}`))(req)
 	})
 	c := newSessionClient(t, mt)
-	var last error
-	n := 0
-	for _, err := range c.AllDevices(context.Background()) {
-		if err != nil {
-			last = err
-			continue
-		}
-		n++
-	}
-	assert.Equal(t, 1000, n)
-	assert.ErrorIs(t, last, mfa.ErrInvalidResponse)
-	assert.Contains(t, last.Error(), "does not honour start")
-	assert.Len(t, srv.requests, 2)
+	fields := []string{"userUuid", "status"}
+	ids, err := readIDs(c.Secrets(context.Background(), zstack.QueryOptions{Fields: fields}), (*zstack.Secret).ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s1"}, ids)
+	assert.Equal(t, []string{"userUuid", "status"}, fields, "the caller's options are not changed")
 }

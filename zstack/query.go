@@ -1,8 +1,11 @@
 package zstack
 
 import (
+	"context"
 	"fmt"
+	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -319,4 +322,150 @@ func (o QueryOptions) values(pageSize int) (url.Values, error) {
 		}
 	}
 	return query.Values(o)
+}
+
+// pageFunc reads one page of a listing: its rows, and the total number of
+// rows matching the query (-1 when the reply has none).
+type pageFunc[T any] func(ctx context.Context, o QueryOptions) ([]T, int64, error)
+
+// walk yields every row of a ZStack query listing (what names it in
+// errors), page by page with start and limit, holding one page at a time.
+//
+// opts.Limit is the page size (0: the Client's) and opts.Start the first
+// row. Unless opts.Sort is set, rows are sorted by uuid, so that pages
+// neither overlap nor skip rows while the table is unchanged; a Fields
+// list gains uuid, by which rows are told apart. The first request asks
+// for the total: the walk goes on until that many rows are read, or a page
+// comes back empty, so that a server that caps its pages below the limit
+// asked does not end it early; without a total it ends at the first page
+// shorter than asked.
+//
+// A server is not trusted to end the listing. A row whose uuid was read
+// before (a table that changed under the walk) is skipped. A page with
+// rows but none new (a server that ignores start, or sends pages in a
+// loop) ends the walk at once, and reading more than Client.maxListing
+// rows ends it there, both with an error matching mfa.ErrInvalidResponse;
+// what was read before is already yielded.
+func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions, page pageFunc[T], id func(T) string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		o := opts
+		if o.Limit == 0 {
+			o.Limit = c.pageSize
+		}
+		if o.Sort.IsZero() {
+			o.Sort = Asc("uuid")
+		}
+		if len(o.Fields) > 0 && !slices.Contains(o.Fields, "uuid") {
+			o.Fields = append(slices.Clip(o.Fields), "uuid")
+		}
+		total := int64(-1)
+		var seen seenIDs
+		read := 0
+		for first := true; ; first = false {
+			o.ReplyWithCount = first
+			rows, t, err := page(ctx, o)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if first {
+				total = t
+			}
+			fresh := 0
+			for _, row := range rows {
+				if read == c.maxListing {
+					yield(zero, c.listingError(what, "it has more than %d rows, the most one listing reads (Config.MaxListing): the server may be sending an endless listing", c.maxListing))
+					return
+				}
+				read++
+				if !seen.add(id(row)) {
+					continue
+				}
+				fresh++
+				if !yield(row, nil) {
+					return
+				}
+			}
+			n := len(rows)
+			switch {
+			case n == 0:
+				return
+			case fresh == 0:
+				yield(zero, c.listingError(what, "the page at start %d holds only rows already read: the server does not honour start, or sends its pages in a loop", o.Start))
+				return
+			}
+			o.Start += n
+			if (total >= 0 && int64(o.Start) >= total) || (total < 0 && n < o.Limit) {
+				return
+			}
+		}
+	}
+}
+
+func (c *Client) listingError(what, format string, args ...any) error {
+	return &mfa.APIError{
+		Provider: c.name,
+		Message:  "listing " + what + ": " + fmt.Sprintf(format, args...),
+		Kind:     mfa.ErrInvalidResponse,
+	}
+}
+
+// seenIDs is the set of the row ids a walk has read. A ZStack uuid, 32
+// lower-case hex digits, is kept as its 16 bytes (about 30 bytes a row
+// with the map's own cost, against some 80 as a string); any other id as
+// a string. A walk reads at most Config.MaxListing rows, which bounds the
+// set.
+type seenIDs struct {
+	uuids map[[16]byte]struct{}
+	other map[string]struct{}
+}
+
+// add adds id to the set and reports whether it was new.
+func (s *seenIDs) add(id string) bool {
+	if k, ok := uuidBytes(id); ok {
+		if _, dup := s.uuids[k]; dup {
+			return false
+		}
+		if s.uuids == nil {
+			s.uuids = make(map[[16]byte]struct{})
+		}
+		s.uuids[k] = struct{}{}
+		return true
+	}
+	if _, dup := s.other[id]; dup {
+		return false
+	}
+	if s.other == nil {
+		s.other = make(map[string]struct{})
+	}
+	s.other[id] = struct{}{}
+	return true
+}
+
+// uuidBytes decodes a uuid of 32 lower-case hex digits. Upper case is
+// refused so that two ids that differ as strings never share a key.
+func uuidBytes(id string) (k [16]byte, ok bool) {
+	if len(id) != 32 {
+		return k, false
+	}
+	for i := range k {
+		hi, ok1 := hexDigit(id[2*i])
+		lo, ok2 := hexDigit(id[2*i+1])
+		if !ok1 || !ok2 {
+			return k, false
+		}
+		k[i] = hi<<4 | lo
+	}
+	return k, true
+}
+
+func hexDigit(b byte) (byte, bool) {
+	switch {
+	case '0' <= b && b <= '9':
+		return b - '0', true
+	case 'a' <= b && b <= 'f':
+		return b - 'a' + 10, true
+	}
+	return 0, false
 }

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
@@ -42,9 +43,10 @@ func (c *Client) QuerySecrets(ctx context.Context, opts QueryOptions) (*SecretPa
 	if err != nil {
 		return nil, err // names the package and the option
 	}
+	needUUID := len(opts.Fields) == 0 || slices.Contains(opts.Fields, "uuid")
 	var page *SecretPage
 	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) (err error) {
-		page, err = c.decodePage(ctx, resp, opts.Limit, len(opts.Fields) == 0)
+		page, err = c.decodePage(ctx, resp, opts.Limit, needUUID)
 		return err
 	})
 	return page, err
@@ -54,59 +56,103 @@ func (c *Client) QuerySecrets(ctx context.Context, opts QueryOptions) (*SecretPa
 // page at a time. opts.Limit is the page size (0: the Client's), opts.Start
 // the first row; unless opts.Sort is set, rows are sorted by uuid, so that
 // pages neither overlap nor skip rows while the table is unchanged. The
-// first request asks for the total (ReplyWithCount): the walk goes on until
-// that many rows are read, or a page comes back empty, so that a server
-// that sends fewer rows than asked does not end it early; without a total,
-// it ends at the first page shorter than asked. A server that sends the
-// same page again (it ignores start) ends the walk with an error matching
-// mfa.ErrInvalidResponse.
+// first request asks for the total (ReplyWithCount): the walk goes on
+// until that many rows are read, or a page comes back empty, so that a
+// server that sends fewer rows than asked does not end it early; without
+// a total, it ends at the first page shorter than asked.
 //
-// An error is yielded once, as the last pair. Stopping the range early
-// sends no further request.
+// A secret read twice (the table changed under the walk) is yielded once.
+// A page of secrets all read before (a server that ignores start, or
+// sends its pages in a loop), or more than Config.MaxListing rows, ends
+// the walk with an error matching mfa.ErrInvalidResponse. An error is
+// yielded once, as the last pair. Stopping the range early sends no
+// further request.
 func (c *Client) Secrets(ctx context.Context, opts QueryOptions) iter.Seq2[*Secret, error] {
-	return func(yield func(*Secret, error) bool) {
-		o := opts
-		if o.Limit == 0 {
-			o.Limit = c.pageSize
+	return walk(ctx, c, "secrets", opts, func(ctx context.Context, o QueryOptions) ([]*Secret, int64, error) {
+		page, err := c.QuerySecrets(ctx, o)
+		if err != nil {
+			return nil, 0, err
 		}
-		if o.Sort.IsZero() {
-			o.Sort = Asc("uuid")
+		if !page.HasTotal {
+			return page.Secrets, -1, nil
 		}
-		total := -1
-		prevFirst := ""
-		for first := true; ; first = false {
-			o.ReplyWithCount = first
-			page, err := c.QuerySecrets(ctx, o)
+		return page.Secrets, int64(page.Total), nil
+	}, (*Secret).ID)
+}
+
+// Accounts yields every account matching opts (GET /zstack/v1/accounts),
+// page by page as Secrets does, with the same options, the same defaults
+// and the same protections against a listing that never ends.
+func (c *Client) Accounts(ctx context.Context, opts QueryOptions) iter.Seq2[Account, error] {
+	return walk(ctx, c, "accounts", opts, func(ctx context.Context, o QueryOptions) ([]Account, int64, error) {
+		return c.queryUsers(ctx, accountsPath, o)
+	}, func(a Account) string { return a.UUID })
+}
+
+// VirtualIDs yields every IAM2 user matching opts (GET
+// /zstack/v1/iam2/virtual-ids), page by page as Secrets does. A server
+// without the IAM2 module answers an error matching mfa.ErrNotFound (HTTP
+// 404) or mfa.ErrUnsupported (SYS.1014 and the like).
+func (c *Client) VirtualIDs(ctx context.Context, opts QueryOptions) iter.Seq2[VirtualID, error] {
+	return walk(ctx, c, "IAM2 virtual ids", opts, func(ctx context.Context, o QueryOptions) ([]VirtualID, int64, error) {
+		rows, total, err := c.queryUsers(ctx, virtualIDsPath, o)
+		if err != nil {
+			return nil, 0, err
+		}
+		vids := make([]VirtualID, len(rows))
+		for i, a := range rows {
+			vids[i] = VirtualID(a) // the same fields: one decoder serves both
+		}
+		return vids, total, nil
+	}, func(v VirtualID) string { return v.UUID })
+}
+
+// queryUsers reads one page of accounts or virtual ids.
+func (c *Client) queryUsers(ctx context.Context, path string, o QueryOptions) ([]Account, int64, error) {
+	q, err := o.values(c.pageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []Account
+	var total int64
+	err = c.get(ctx, path, q, func(resp *transport.Response) (err error) {
+		rows, total, err = c.decodeUsers(ctx, resp, o.Limit)
+		return err
+	})
+	return rows, total, err
+}
+
+// Users yields every account, then every IAM2 user, as mfa.Users: ID is
+// the uuid (what UserDevices takes for either), Name the name, Enabled
+// whether the state is Enabled or absent (older releases), and LoginMFA
+// mfa.EnforcementUnknown, since ZStack does not say whether login asks
+// for the second factor. A server without the IAM2 module (the first page
+// of virtual ids answers HTTP 404 or an unsupported code) has accounts
+// only, and that is no error. It implements mfa.UserLister; both listings
+// page and end as Secrets does.
+func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		for a, err := range c.Accounts(ctx, QueryOptions{}) {
 			if err != nil {
-				yield(nil, err)
+				yield(mfa.User{}, err)
 				return
 			}
-			if first && page.HasTotal {
-				total = page.Total
-			}
-			if len(page.Secrets) > 0 {
-				id := page.Secrets[0].ID()
-				if id != "" && id == prevFirst {
-					yield(nil, &mfa.APIError{
-						Provider: c.name,
-						Message:  fmt.Sprintf("the server sent the same page again for start %d: it does not honour start", o.Start),
-						Kind:     mfa.ErrInvalidResponse,
-					})
-					return
-				}
-				prevFirst = id
-			}
-			for _, s := range page.Secrets {
-				if !yield(s, nil) {
-					return
-				}
-			}
-			n := len(page.Secrets)
-			if n == 0 {
+			if !yield(c.user(a.UUID, a.Name, a.State), nil) {
 				return
 			}
-			o.Start += n
-			if (total >= 0 && o.Start >= total) || (total < 0 && n < o.Limit) {
+		}
+		first := true
+		for v, err := range c.VirtualIDs(ctx, QueryOptions{}) {
+			if err != nil {
+				if first && (errors.Is(err, mfa.ErrNotFound) || errors.Is(err, mfa.ErrUnsupported)) {
+					c.tc.Logger().DebugContext(ctx, "no IAM2 module: the users are the accounts", "provider", c.name, "error", err)
+					return
+				}
+				yield(mfa.User{}, err)
+				return
+			}
+			first = false
+			if !yield(c.user(v.UUID, v.Name, v.State), nil) {
 				return
 			}
 		}

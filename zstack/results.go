@@ -35,9 +35,10 @@ type TOTPSecret = mfa.Secret
 func NewTOTPSecret(seed string) TOTPSecret { return mfa.NewSecret(seed) }
 
 // Secret is a ZStack two-factor authentication secret: one TOTP device of
-// one user. It implements mfa.Device (as a value and as a pointer); ID is
-// the secret's uuid. It is immutable, and none of its printed or JSON
-// forms holds the TOTP seed: read that with TOTPSecret().Reveal().
+// one user, an account or an IAM2 user. It implements mfa.Device (as a
+// value and as a pointer); ID is the secret's uuid. It is immutable, and
+// none of its printed or JSON forms holds the TOTP seed: read that with
+// TOTPSecret().Reveal().
 type Secret struct {
 	provider     string
 	uuid         string
@@ -65,8 +66,8 @@ func (s Secret) Provider() string { return s.provider }
 // ID returns the secret's uuid.
 func (s Secret) ID() string { return s.uuid }
 
-// UserID returns the owner's uuid: userUuid, or accountUuid in the replies
-// of older releases.
+// UserID returns the owner's uuid, an account's or an IAM2 user's (see
+// UserType): userUuid, or accountUuid in the replies of older releases.
 func (s Secret) UserID() string { return s.owner }
 
 // UserName returns "": the API does not say.
@@ -74,6 +75,9 @@ func (s Secret) UserName() string { return "" }
 
 // Name returns "": ZStack secrets have no name.
 func (s Secret) Name() string { return "" }
+
+// Kind returns mfa.KindTOTP: a secret is the seed of an authenticator.
+func (s Secret) Kind() mfa.Kind { return mfa.KindTOTP }
 
 // Status returns the normalised status: NewCreated is mfa.StatusPending,
 // Logined mfa.StatusActive, any other word (or none) mfa.StatusUnknown.
@@ -97,8 +101,9 @@ func (s Secret) CreateDateText() string { return s.createText }
 // LastOpDateText returns lastOpDate as the server sent it.
 func (s Secret) LastOpDateText() string { return s.lastOpText }
 
-// UserType returns the kind of owner, such as "AccountVO" ("" in the
-// replies of older releases, whose owner is always an account).
+// UserType returns the kind of owner: "AccountVO" for an account,
+// "IAM2VirtualIDVO" for an IAM2 user ("" in the replies of older
+// releases, whose owner is always an account).
 func (s Secret) UserType() string { return s.userType }
 
 // ResourceUUID returns the resourceUuid field ("" when absent).
@@ -213,16 +218,76 @@ type SecretPage struct {
 	HasTotal bool
 }
 
-// queryReply is the reply of a ZStack query. A reply without inventories
-// is not a page, while "inventories": null is an empty one. decodePage
-// tells them apart by pointing Inventories at a nil list before decoding:
-// a list fills it (an empty list with an empty, non-nil slice), null sets
-// the pointer itself to nil, and a reply without the member leaves both.
+// Account is a ZStack account, as GET /zstack/v1/accounts lists it.
+type Account struct {
+	// UUID is the account's uuid: the user id of UserDevices and of
+	// mfa.User.
+	UUID string
+	// Name is the account name.
+	Name string
+	// Type is SystemAdmin or Normal.
+	Type string
+	// State is Enabled, Disabled or Staled, or "" in the replies of older
+	// releases, which have none.
+	State string
+	// CreatedAt and LastOpAt are createDate and lastOpDate in UTC, or the
+	// zero time when absent or in no known layout.
+	CreatedAt, LastOpAt time.Time
+}
+
+// Enabled reports whether the account can log in: its state is Enabled,
+// or it has none (an older release). Disabled and Staled accounts cannot.
+func (a Account) Enabled() bool { return enabled(a.State) }
+
+// VirtualID is an IAM2 user (a virtual id), as GET
+// /zstack/v1/iam2/virtual-ids lists it.
+type VirtualID struct {
+	// UUID is the user's uuid: the user id of UserDevices and of mfa.User.
+	UUID string
+	// Name is the user name.
+	Name string
+	// Type is the virtual id's type, as the server sends it.
+	Type string
+	// State is Enabled or Disabled, or "" when the reply has none.
+	State string
+	// CreatedAt and LastOpAt are createDate and lastOpDate in UTC, or the
+	// zero time when absent or in no known layout.
+	CreatedAt, LastOpAt time.Time
+}
+
+// Enabled reports whether the user can log in: its state is Enabled, or
+// it has none.
+func (v VirtualID) Enabled() bool { return enabled(v.State) }
+
+func enabled(state string) bool { return state == "" || strings.EqualFold(state, "Enabled") }
+
+// user is the mfa.User of an account or an IAM2 user. ZStack says nothing
+// of whether login asks for the second factor.
+func (c *Client) user(uuid, name, state string) mfa.User {
+	return mfa.User{Provider: c.name, ID: uuid, Name: name, Enabled: enabled(state), LoginMFA: mfa.EnforcementUnknown}
+}
+
+// queryReply is what the reply of every ZStack query holds besides its
+// rows, the inventories, which each reply type adds. A reply without
+// inventories is not a page, while "inventories": null is an empty one.
+// rowsOf tells them apart when Inventories points at a nil list before
+// decoding: a list fills it (an empty list with an empty, non-nil slice),
+// null sets the pointer itself to nil, and a reply without the member
+// leaves both.
 type queryReply struct {
 	envelope
+	Total    *int64 `json:"total"`
+	Location string `json:"location"` // an asynchronous job
+}
+
+type secretsReply struct {
+	queryReply
 	Inventories *[]wireSecret `json:"inventories"`
-	Total       *int64        `json:"total"`
-	Location    string        `json:"location"` // an asynchronous job
+}
+
+type usersReply struct {
+	queryReply
+	Inventories *[]wireUser `json:"inventories"`
 }
 
 // wireSecret is one row of the inventories.
@@ -237,6 +302,16 @@ type wireSecret struct {
 	Status       wireStatus `json:"status"`
 	CreateDate   wireDate   `json:"createDate"`
 	LastOpDate   wireDate   `json:"lastOpDate"`
+}
+
+// wireUser is one row of the accounts or the IAM2 virtual ids.
+type wireUser struct {
+	UUID       string   `json:"uuid"`
+	Name       string   `json:"name"`
+	Type       string   `json:"type"`
+	State      string   `json:"state"`
+	CreateDate wireDate `json:"createDate"`
+	LastOpDate wireDate `json:"lastOpDate"`
 }
 
 // wireStatus is status as a string ("NewCreated") or, as the API reference
@@ -292,31 +367,50 @@ func (c *Client) invalid(resp *transport.Response, format string, args ...any) e
 	return e
 }
 
-// decodePage decodes a query reply into a page. limit is the number of
-// rows asked for (0: not known); needUUID refuses a row without uuid.
+// rowsOf checks a decoded query reply, reply and its inventories: it
+// returns the rows and the total (-1 when the reply has none). limit is
+// the number of rows asked for (0: not known).
+func rowsOf[W any](c *Client, resp *transport.Response, reply *queryReply, inventories *[]W, limit int) ([]W, int64, error) {
+	if err := c.envelopeError(resp, &reply.envelope); err != nil {
+		return nil, 0, err
+	}
+	var rows []W
+	if inventories != nil {
+		rows = *inventories
+	}
+	switch absent := inventories != nil && rows == nil; {
+	case absent && reply.Location != "":
+		return nil, 0, c.invalid(resp, "the server answered with an asynchronous job, which this client does not follow")
+	case absent:
+		return nil, 0, c.invalid(resp, "the reply has no inventories")
+	case limit > 0 && len(rows) > limit:
+		return nil, 0, c.invalid(resp, "the server sent %d rows for a limit of %d", len(rows), limit)
+	}
+	if rows == nil {
+		rows = []W{}
+	}
+	total := int64(-1)
+	if reply.Total != nil && *reply.Total >= 0 {
+		total = *reply.Total
+	}
+	return rows, total, nil
+}
+
+// decodePage decodes a secrets query reply into a page. limit is the
+// number of rows asked for (0: not known); needUUID refuses a row without
+// uuid.
 func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit int, needUUID bool) (*SecretPage, error) {
-	reply := queryReply{Inventories: new([]wireSecret)}
+	reply := secretsReply{Inventories: new([]wireSecret)}
 	if err := resp.DecodeJSON(&reply); err != nil {
 		return nil, err
 	}
-	if err := c.envelopeError(resp, &reply.envelope); err != nil {
+	rows, total, err := rowsOf(c, resp, &reply.queryReply, reply.Inventories, limit)
+	if err != nil {
 		return nil, err
 	}
-	var rows []wireSecret
-	if reply.Inventories != nil {
-		rows = *reply.Inventories
-	}
-	switch absent := reply.Inventories != nil && rows == nil; {
-	case absent && reply.Location != "":
-		return nil, c.invalid(resp, "the server answered with an asynchronous job, which this client does not follow")
-	case absent:
-		return nil, c.invalid(resp, "the reply has no inventories")
-	case limit > 0 && len(rows) > limit:
-		return nil, c.invalid(resp, "the server sent %d rows for a limit of %d", len(rows), limit)
-	}
 	page := &SecretPage{Secrets: make([]*Secret, len(rows))}
-	if reply.Total != nil {
-		page.Total, page.HasTotal = int(*reply.Total), true
+	if total >= 0 {
+		page.Total, page.HasTotal = int(total), true
 	}
 	for i, w := range rows {
 		if needUUID && w.UUID == "" {
@@ -332,13 +426,42 @@ func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit
 			resourceType: w.ResourceType,
 			status:       statusFor(string(w.Status)),
 			vendorStatus: string(w.Status),
-			createdAt:    c.date(ctx, w.UUID, "createDate", string(w.CreateDate)),
-			lastOpAt:     c.date(ctx, w.UUID, "lastOpDate", string(w.LastOpDate)),
+			createdAt:    c.date(ctx, "secret", w.UUID, "createDate", string(w.CreateDate)),
+			lastOpAt:     c.date(ctx, "secret", w.UUID, "lastOpDate", string(w.LastOpDate)),
 			createText:   string(w.CreateDate),
 			lastOpText:   string(w.LastOpDate),
 		}
 	}
 	return page, nil
+}
+
+// decodeUsers decodes an accounts or virtual ids query reply: the rows,
+// each with its uuid, and the total (-1 when the reply has none). limit is
+// the number of rows asked for (0: not known).
+func (c *Client) decodeUsers(ctx context.Context, resp *transport.Response, limit int) ([]Account, int64, error) {
+	reply := usersReply{Inventories: new([]wireUser)}
+	if err := resp.DecodeJSON(&reply); err != nil {
+		return nil, 0, err
+	}
+	rows, total, err := rowsOf(c, resp, &reply.queryReply, reply.Inventories, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	users := make([]Account, len(rows))
+	for i, w := range rows {
+		if w.UUID == "" {
+			return nil, 0, c.invalid(resp, "row %d has no uuid", i)
+		}
+		users[i] = Account{
+			UUID:      w.UUID,
+			Name:      w.Name,
+			Type:      w.Type,
+			State:     w.State,
+			CreatedAt: c.date(ctx, "user", w.UUID, "createDate", string(w.CreateDate)),
+			LastOpAt:  c.date(ctx, "user", w.UUID, "lastOpDate", string(w.LastOpDate)),
+		}
+	}
+	return users, total, nil
 }
 
 // decodeCount decodes the reply of a count query: its total.
@@ -377,17 +500,17 @@ func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	return timeparse.Parse(s, loc, dateLayouts...)
 }
 
-// date reads a date member of the secret id. A date in no known layout is
-// logged (its field and value; never the seed) and gives the zero time;
-// the caller keeps its text.
-func (c *Client) date(ctx context.Context, id, field, text string) time.Time {
+// date reads a date member of the row id, a secret or a user (what). A
+// date in no known layout is logged (its field and value; never a seed)
+// and gives the zero time; the caller may keep its text.
+func (c *Client) date(ctx context.Context, what, id, field, text string) time.Time {
 	if strings.TrimSpace(text) == "" {
 		return time.Time{}
 	}
 	t, ok := parseDate(text, c.loc)
 	if !ok {
 		c.tc.Logger().WarnContext(ctx, "unrecognised date: kept as text",
-			"provider", c.name, "secret", id, "field", field, "value", text)
+			"provider", c.name, what, id, "field", field, "value", text)
 	}
 	return t
 }

@@ -43,6 +43,7 @@ func TestDecodeVendorExamples(t *testing.T) {
 			assert.Equal(t, "16620c01d20b390891ae1a1bc072ac0b", s.ID())
 			assert.Equal(t, "264d446f00e43793a2b0dcd21c367aaf", s.UserID())
 			assert.Equal(t, "AccountVO", s.UserType())
+			assert.Equal(t, mfa.KindTOTP, s.Kind())
 			assert.Equal(t, mfa.StatusPending, s.Status())
 			assert.Equal(t, "NewCreated", s.VendorStatus())
 			assert.Empty(t, s.UserName())
@@ -250,6 +251,7 @@ func TestSecretJSON(t *testing.T) {
 		"user_type": "IAM2VirtualIDVO",
 		"resource_uuid": "8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
 		"resource_type": "IAM2VirtualIDVO",
+		"kind": "totp",
 		"status": "active",
 		"vendor_status": "Logined",
 		"created_at": "2025-10-28T14:09:26Z",
@@ -265,6 +267,7 @@ func TestSecretJSON(t *testing.T) {
 		"id": "d0000000000000000000000000000006",
 		"user_id": "u1",
 		"user_type": "AccountVO",
+		"kind": "totp",
 		"status": "active",
 		"vendor_status": "Logined",
 		"create_date_text": "28/10/2025 14h09",
@@ -275,7 +278,7 @@ func TestSecretJSON(t *testing.T) {
 	page, _ = query(t, []byte(`{"inventories":[{"uuid":"s1","userUuid":"u1"}]}`))
 	b, err = json.Marshal(page.Secrets[0])
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"provider":"zstack","id":"s1","user_id":"u1","status":"unknown"}`, string(b))
+	assert.JSONEq(t, `{"provider":"zstack","id":"s1","user_id":"u1","kind":"totp","status":"unknown"}`, string(b))
 }
 
 func TestFieldsQueryMayLeaveTheSeedAndUUIDOut(t *testing.T) {
