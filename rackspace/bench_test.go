@@ -68,7 +68,7 @@ func benchMFAGo(b *testing.B, endpoint string, format rackspace.Format, n int) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		devs, err := c.UserDevices(ctx, benchUser)
+		devs, err := c.OTPDevices(ctx, benchUser)
 		if err != nil || len(devs) != n {
 			b.Fatal(err, len(devs))
 		}

@@ -1,6 +1,7 @@
 package rackspace
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -140,29 +141,46 @@ type Config struct {
 	Retry mfa.RetryPolicy
 	// MaxResponseBytes caps every response body; 0 means 8 MiB.
 	MaxResponseBytes int64
+	// Pacing says how fast the Client sends its requests, login included:
+	// one pace for every call of the Client, which has one host. Its zero
+	// value paces calls only once the server refuses one with 413
+	// overLimit or 429. See Client.Rate.
+	Pacing mfa.Pacing
+	// MaxListing is the most users one listing (Users) reads before it
+	// ends with an error; 0 means DefaultMaxListing. It bounds a server
+	// that never stops sending new pages.
+	MaxListing int
 }
 
-// Client reads OTP devices and multi-factor settings from the Rackspace
-// Identity v2.0 API. It is an mfa.Provider and an mfa.DeviceGetter, and
-// is safe for concurrent use.
+// DefaultMaxListing is the most users one listing reads when
+// Config.MaxListing is 0: far more than any organisation, few enough that
+// a listing that never ends stops within minutes and within memory.
+const DefaultMaxListing = 10_000_000
+
+// Client reads users, OTP devices, mobile phones and multi-factor settings
+// from the Rackspace Identity v2.0 API. It is an mfa.Provider, an
+// mfa.DeviceGetter and an mfa.UserLister, and is safe for concurrent use.
 //
 // It holds its credentials only behind pointers, which fmt prints as
 // addresses, so that printing a Client shows none.
 type Client struct {
-	name   string
-	format Format
-	tc     *transport.Client
-	cred   *credentials // nil with a static token
+	name       string
+	format     Format
+	maxListing int
+	tc         *transport.Client
+	cred       *credentials // nil with a static token
 }
 
 var (
 	_ mfa.Provider     = (*Client)(nil)
 	_ mfa.DeviceGetter = (*Client)(nil)
+	_ mfa.UserLister   = (*Client)(nil)
 )
 
 // NewClient checks cfg and returns a Client. A Config that cannot work (no
 // endpoint, a bad one, no credentials or more than one kind, an unknown
-// Format) is an error that names the field at fault, never its secret.
+// Format, a Pacing that Validate refuses, a negative limit) is an error
+// that names the field at fault, never its secret.
 // NewClient sends no request: a login happens at the first call.
 func NewClient(cfg Config) (*Client, error) {
 	base, err := parseEndpoint(cfg.Endpoint)
@@ -175,14 +193,17 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.MaxResponseBytes < 0 {
 		return nil, errors.New("rackspace: Config.MaxResponseBytes is negative")
 	}
+	if cfg.MaxListing < 0 {
+		return nil, fmt.Errorf("rackspace: Config.MaxListing %d is negative: give the most users a listing reads, or 0 for %d", cfg.MaxListing, DefaultMaxListing)
+	}
+	if err := cfg.Pacing.Validate(); err != nil {
+		return nil, fmt.Errorf("rackspace: Config.Pacing: %w", err)
+	}
 	cred, err := checkCredentials(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{name: cfg.Name, format: cfg.Format, cred: cred}
-	if c.name == "" {
-		c.name = DefaultName
-	}
+	c := &Client{name: cmp.Or(cfg.Name, DefaultName), format: cfg.Format, maxListing: cmp.Or(cfg.MaxListing, DefaultMaxListing), cred: cred}
 	var auth transport.Authenticator
 	if cred == nil {
 		auth = &transport.StaticAuth{Header: headerToken, Value: cfg.Token.Reveal()}
@@ -200,6 +221,8 @@ func NewClient(cfg Config) (*Client, error) {
 		Auth:             auth,
 		DecodeError:      decodeError,
 		RequestIDHeaders: requestIDHeaders,
+		Pacing:           cfg.Pacing,
+		RedactBody:       maskNumbers,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rackspace: %w", err)
@@ -252,6 +275,11 @@ func checkCredentials(cfg Config) (*credentials, error) {
 
 // Name returns the provider name (Config.Name, or DefaultName).
 func (c *Client) Name() string { return c.name }
+
+// Rate returns the pace the Client sends its requests at now, in requests
+// per second, or 0 when they are not paced: Config.Pacing's rate, lowered
+// after a refusal for rate and raised again while calls succeed.
+func (c *Client) Rate() float64 { return c.tc.Rate() }
 
 // WireFormat returns the wire format the Client asks for.
 func (c *Client) WireFormat() Format { return c.format }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"testing"
 
@@ -40,6 +41,11 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		{"control character in token", rackspace.Config{Endpoint: endpoint, Token: mfa.NewSecret(tokenSentinel + "\r\nX-Evil: 1")}, "Config.Token holds a control character"},
 		{"unknown format", rackspace.Config{Endpoint: endpoint, Token: secretToken, Format: rackspace.Format(7)}, "Config.Format"},
 		{"negative body limit", rackspace.Config{Endpoint: endpoint, Token: secretToken, MaxResponseBytes: -1}, "Config.MaxResponseBytes"},
+		{"negative listing limit", rackspace.Config{Endpoint: endpoint, Token: secretToken, MaxListing: -1}, "Config.MaxListing -1 is negative"},
+		{"negative rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: -1}}, "rackspace: Config.Pacing: Rate -1 is not a rate"},
+		{"NaN rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: math.NaN()}}, "Config.Pacing: Rate NaN"},
+		{"absurd burst", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: 5, Burst: 1 << 30}}, "Config.Pacing: Burst"},
+		{"burst without rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Burst: 3}}, "Config.Pacing: Burst is set without Rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,14 +170,18 @@ func TestClientIsAProvider(t *testing.T) {
 	mt := newMock(t)
 	mt.RegisterResponder(http.MethodGet, listURL, serve(http.StatusOK, fixture(t, "devices_list.json")))
 	mt.RegisterResponder(http.MethodGet, deviceURL, serve(http.StatusOK, fixture(t, "device.json")))
+	mt.RegisterResponder(http.MethodGet, phonesURL, serve(http.StatusOK, fixture(t, "mobile_phones.json")))
 	c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Name = "rax" })
 
 	dir, err := mfa.NewDirectory(c)
 	require.NoError(t, err)
 	devices, err := dir.UserDevices(context.Background(), "rax", userID)
 	require.NoError(t, err)
-	require.Len(t, devices, 3)
+	require.Len(t, devices, 4, "the OTP devices, then the phone")
 	assert.Equal(t, "rax", devices[2].Provider())
+	assert.Equal(t, mfa.KindTOTP, devices[2].Kind())
+	assert.Equal(t, mfa.KindSMS, devices[3].Kind())
+	assert.Equal(t, "12345", devices[3].ID())
 
 	var getter mfa.DeviceGetter = c
 	d, err := getter.Device(context.Background(), userID, deviceID)

@@ -35,6 +35,7 @@ func checkDevices(t *testing.T, got []*rackspace.OTPDevice, want []wantDevice) {
 		assert.Equal(t, w.status, d.Status(), w.id)
 		assert.Equal(t, w.vendor, d.VendorStatus(), w.id)
 		assert.Equal(t, w.status == mfa.StatusActive, d.Verified(), w.id)
+		assert.Equal(t, mfa.KindTOTP, d.Kind())
 		assert.True(t, d.CreatedAt().IsZero())
 	}
 }
@@ -82,6 +83,7 @@ func TestOTPDevices(t *testing.T) {
 				checkRequest(t, req, accept)
 				return respond(http.StatusOK, body), nil
 			})
+			mt.RegisterResponder(http.MethodGet, phonesURL, serve(http.StatusOK, fixture(t, "mobile_phones_empty."+tt.format.String())))
 			c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Format = tt.format })
 
 			devices, err := c.OTPDevices(context.Background(), userID)
@@ -240,8 +242,8 @@ func TestDeviceMarshalJSON(t *testing.T) {
 	out, err := json.Marshal(devices[1:])
 	require.NoError(t, err)
 	assert.JSONEq(t, `[
-		{"provider":"rax","id":"a34b5e4a1ffe4514a8859716136dc7cb","user_id":"`+userID+`","name":"NewOTPDevice2","status":"pending","vendor_status":"unverified","verified":false},
-		{"provider":"rax","id":"6b2834a8bef6461e96ef2322b4c72998","user_id":"`+userID+`","name":"NewOTPDevice","status":"active","vendor_status":"verified","verified":true}
+		{"provider":"rax","id":"a34b5e4a1ffe4514a8859716136dc7cb","user_id":"`+userID+`","name":"NewOTPDevice2","kind":"totp","status":"pending","vendor_status":"unverified","verified":false},
+		{"provider":"rax","id":"6b2834a8bef6461e96ef2322b4c72998","user_id":"`+userID+`","name":"NewOTPDevice","kind":"totp","status":"active","vendor_status":"verified","verified":true}
 	]`, string(out))
 }
 

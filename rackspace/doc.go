@@ -1,11 +1,15 @@
-// Package rackspace reads the OTP devices of Rackspace Cloud Identity users
-// (the v2.0 API's RAX-AUTH multi-factor extension), in JSON or in XML.
+// Package rackspace reads the users and the second factors of Rackspace
+// Cloud Identity (the v2.0 API and its RAX-AUTH multi-factor extension): OTP
+// devices and mobile phones, in JSON or in XML.
 //
-// A Client is an mfa.Provider (UserDevices) and an mfa.DeviceGetter
-// (Device); its typed methods return the package's own types:
+// A Client is an mfa.Provider (UserDevices), an mfa.DeviceGetter (Device)
+// and an mfa.UserLister (Users); its typed methods return the package's
+// own types:
 //
+//	GET /v2.0/users                                                           Users
 //	GET /v2.0/users/{userId}/RAX-AUTH/multi-factor/otp-devices                OTPDevices, UserDevices
 //	GET /v2.0/users/{userId}/RAX-AUTH/multi-factor/otp-devices/{otpDeviceId}  OTPDevice, Device
+//	GET /v2.0/users/{userId}/RAX-AUTH/multi-factor/mobile-phones              MobilePhones, UserDevices, Device
 //	GET /v2.0/users/{userId}                                                  UserMFA
 //
 // User ids are the Identity service's user ids (not user names). Every id is
@@ -23,9 +27,12 @@
 //		return err
 //	}
 //	defer c.Close()
-//	devices, err := c.OTPDevices(ctx, "e0fb2b4ddb594819b697d0048614c117")
-//	for _, d := range devices {
-//		fmt.Println(d.ID(), d.Name(), d.Verified())
+//	for u, err := range c.Users(ctx) {
+//		if err != nil {
+//			return err // the users before it were read
+//		}
+//		devices, err := c.UserDevices(ctx, u.ID) // OTP devices, then phones
+//		...
 //	}
 //	settings, err := c.UserMFA(ctx, "e0fb2b4ddb594819b697d0048614c117")
 //	// settings.Enabled, settings.State ("ACTIVE"), settings.EnforcementLevel ("OPTIONAL")
@@ -67,6 +74,12 @@
 // (including {} and a null) is an error: the service always sends the key,
 // with [] for a user with no device.
 //
+// The mobile phone list is {"RAX-AUTH:mobilePhones": [{"id": "12345",
+// "verified": true, "number": "12658943489"}]} in JSON, and in XML
+// <mobilePhones> and <mobilePhone> elements in the RAX-AUTH namespace, as
+// the default namespace (as the vendor's example has it) or under a
+// prefix.
+//
 // XML: names are matched by namespace URI, never by prefix. The devices are
 // <otpDevices> and <otpDevice> elements in the RAX-AUTH namespace
 // (http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0), under any
@@ -77,9 +90,79 @@
 // right local name in another namespace, or a prefix left undeclared, is
 // an error matching mfa.ErrInvalidResponse.
 //
+// # Users
+//
+// Users lists the users the token can see: every user of the domain for a
+// user-admin, the user itself for a plain user. Each becomes an mfa.User:
+//
+//	ID              id
+//	Name            username
+//	Enabled         enabled (true when absent)
+//	LoginMFA        required      RAX-AUTH:multiFactorEnabled true, or
+//	                              RAX-AUTH:userMultiFactorEnforcementLevel REQUIRED
+//	                not-required  level OPTIONAL (and multi-factor off)
+//	                unknown       level DEFAULT or absent: the domain's level
+//	                              decides, which this client does not read
+//	LoginMFAMethod  RAX-AUTH:factorType ("OTP" or "SMS") when multi-factor is
+//	                on, else ""
+//
+// Members match as UserMFA's do: with the "RAX-AUTH:" or "rax-auth:"
+// prefix or none, booleans as JSON booleans or strings ("true"); in XML the
+// identity namespace as the default or under a prefix, and the RAX-AUTH
+// attributes under any prefix. A flag that reads as no boolean never loses
+// a user: an unreadable enabled counts as enabled (an audit then looks at
+// the user), an unreadable multiFactorEnabled leaves the login unknown
+// unless the level says REQUIRED, and a warning is logged. A user without
+// an id makes the page invalid. A body holding one user, {"user": {...}}
+// or a bare <user> (what ?name= answers), is a listing of one.
+//
+// # Listing limits
+//
+// The listing pages as OpenStack v2 does: the first request asks for the
+// server's first page, and each page's next link (users_links in JSON, an
+// atom:link in XML, rel "next") gives the marker and limit of the next
+// request; a link without a marker pages after the id of the page's last
+// user. Only the link's query is used: every request goes to
+// Config.Endpoint, whatever host a link names. A page without a next link,
+// or an empty page, ends the listing.
+//
+// A server that misbehaves cannot make a listing endless:
+//
+//   - a user listed twice is yielded once;
+//   - a page whose users were all listed before (a server that ignores
+//     the marker, or alternates two pages) ends the listing at once with
+//     an error matching mfa.ErrInvalidResponse that says it loops;
+//   - a listing longer than Config.MaxListing rows (DefaultMaxListing, 10
+//     million, when 0; a row listed twice counts twice) ends with an error
+//     matching mfa.ErrInvalidResponse when the row past the limit arrives.
+//
+// Every user yielded before such an error stays read. Telling a repeated
+// user takes the set of the ids listed so far: an id of 32 lower-case hex
+// digits, the form of Identity's generated ids, is kept as its 16 bytes,
+// any other id as a string. The set is exact (a hash would be smaller, but
+// a collision would drop a user without a word); at the default limit of
+// 10 million hex ids it holds a few hundred megabytes.
+//
+// # Factors
+//
+// UserDevices returns every factor of a user, two calls one after the
+// other: the OTP devices (*OTPDevice, Kind mfa.KindTOTP), then the mobile
+// phones (*MobilePhone, Kind mfa.KindSMS; Rackspace allows one per user).
+// OTPDevices and MobilePhones return each kind alone. Device looks an id up
+// among the OTP devices and, when there is none with that id, among the
+// phones; an id that is neither is the OTP device call's not found error.
+//
+// A phone number is personal data. A MobilePhone keeps only the number
+// masked to its last two digits behind a fixed-width mask of nine
+// asterisks ("*********89" for "12658943489" and for "+1 265-894-3489"),
+// so that Name, String, every fmt verb, JSON, a log record and reflection
+// show nothing more; a number of two digits or fewer shows as the mask
+// alone. An error that quotes a body masks the number members of it the
+// same way.
+//
 // # Statuses
 //
-// The API says only whether a device is verified:
+// The API says only whether a device or a phone is verified:
 //
 //	verified true   mfa.StatusActive    VendorStatus "verified"
 //	verified false  mfa.StatusPending   VendorStatus "unverified"
@@ -90,9 +173,8 @@
 // writers quote booleans. A value that reads as neither never loses the
 // device: it is kept as StatusUnknown with its raw text, and a warning is
 // logged. A JSON object or array where the flag belongs makes the body
-// invalid. The API
-// sends no creation time and no user name: CreatedAt is zero and UserName
-// is "". UserID is the id that was asked for.
+// invalid. The API sends no creation time and no user name: CreatedAt is
+// zero and UserName is "". UserID is the id that was asked for.
 //
 // # User settings
 //
@@ -138,6 +220,19 @@
 // for (seconds or an HTTP date, capped by RetryPolicy.MaxRetryAfter), or
 // else an exponential backoff with jitter. The login call (a POST) is never
 // retried; 400, 401, 403 and 404 never are.
+//
+// # Pacing
+//
+// Config.Pacing says how fast a Client sends its requests, every attempt
+// counted (retries and logins included). A Client has one host and one
+// pace, shared by all its calls and by every goroutine using it; two
+// Clients of one account pace apart. Unless Pacing.Fixed is set, a refusal
+// for rate (413 overLimit, 429) lowers the pace of every call below what
+// the server was seen to accept, and calls that succeed raise it again
+// slowly, never above Pacing.Rate; with no Rate, the first refusal sets
+// one. Client.Rate reports the pace now (0: not paced). A Pacing that
+// Validate refuses (a negative or NaN rate, a burst out of range) is a
+// NewClient error naming Config.Pacing.
 //
 // # Connections
 //

@@ -1,10 +1,12 @@
 package rackspace
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -96,4 +98,37 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		e.Details = "the account requires a multi-factor passcode to log in, which this client cannot send; use Config.Token"
 	}
 	return e
+}
+
+// numberValue matches the value of a member or attribute named number,
+// in JSON ("number": "...", or a bare number) or XML (number="..."), in
+// any case; a quoted value cut short runs to the end of the body.
+var numberValue = regexp.MustCompile(`(?i)("number"\s*:\s*|\bnumber\s*=\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,}\]<>/"']+)`)
+
+// maskNumbers returns body with every phone number masked as a
+// MobilePhone shows it: the transport's RedactBody, so that an error
+// quoting a mobile phone body never shows a whole number.
+func maskNumbers(body []byte) []byte {
+	matches := numberValue.FindAllSubmatchIndex(body, -1)
+	if matches == nil {
+		return body
+	}
+	out := make([]byte, 0, len(body))
+	copied := 0
+	for _, m := range matches {
+		value := body[m[4]:m[5]]
+		var quote []byte
+		if value[0] == '"' || value[0] == '\'' {
+			quote = value[:1]
+		}
+		inner := bytes.TrimSuffix(value[len(quote):], quote)
+		out = append(out, body[copied:m[4]]...)
+		out = append(out, quote...)
+		out = append(out, maskNumber(string(inner))...)
+		if len(value) > len(quote)+len(inner) {
+			out = append(out, quote...)
+		}
+		copied = m[5]
+	}
+	return append(out, body[copied:]...)
 }

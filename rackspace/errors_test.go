@@ -240,6 +240,8 @@ func TestPathEscaping(t *testing.T) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/otp-devices"):
 			_, _ = w.Write([]byte(`{"RAX-AUTH:otpDevices":[]}`))
+		case strings.HasSuffix(r.URL.Path, "/mobile-phones"):
+			_, _ = w.Write([]byte(`{"RAX-AUTH:mobilePhones":[]}`))
 		case strings.Contains(r.URL.Path, "/otp-devices/"):
 			_, _ = w.Write([]byte(`{"RAX-AUTH:otpDevice":{"id":"x","verified":true,"name":"n"}}`))
 		default:
@@ -260,6 +262,8 @@ func TestPathEscaping(t *testing.T) {
 		{func() error { _, err := c.OTPDevices(ctx, "a b?c#d"); return err }, "/v2.0/users/a%20b%3Fc%23d/RAX-AUTH/multi-factor/otp-devices"},
 		{func() error { _, err := c.OTPDevice(ctx, "u/1", "../d"); return err }, "/v2.0/users/u%2F1/RAX-AUTH/multi-factor/otp-devices/..%2Fd"},
 		{func() error { _, err := c.UserMFA(ctx, "a/b"); return err }, "/v2.0/users/a%2Fb"},
+		{func() error { _, err := c.MobilePhones(ctx, "a/b?c"); return err }, "/v2.0/users/a%2Fb%3Fc/RAX-AUTH/multi-factor/mobile-phones"},
+		{func() error { _, err := c.UserDevices(ctx, "../x"); return err }, "/v2.0/users/..%2Fx/RAX-AUTH/multi-factor/mobile-phones"},
 	}
 	for _, tt := range tests {
 		require.NoError(t, tt.call())
@@ -282,6 +286,9 @@ func TestPathEscaping(t *testing.T) {
 		assertOnly(t, err, mfa.ErrBadRequest)
 		_, err = c.UserMFA(ctx, bad)
 		assertOnly(t, err, mfa.ErrBadRequest)
+		_, err = c.MobilePhones(ctx, bad)
+		assertOnly(t, err, mfa.ErrBadRequest)
+		assert.ErrorContains(t, err, "rackspace: user id:")
 	}
 	assert.Equal(t, before, hits.Load(), "no request is sent for an invalid id")
 }

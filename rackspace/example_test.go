@@ -46,6 +46,12 @@ func identityServer() *httptest.Server {
 	mux.HandleFunc("GET "+users, func(w http.ResponseWriter, r *http.Request) {
 		serveFile(w, r, http.StatusOK, "user")
 	})
+	mux.HandleFunc("GET "+users+"/RAX-AUTH/multi-factor/mobile-phones", func(w http.ResponseWriter, r *http.Request) {
+		serveFile(w, r, http.StatusOK, "mobile_phones")
+	})
+	mux.HandleFunc("GET /v2.0/users", func(w http.ResponseWriter, r *http.Request) {
+		serveFile(w, r, http.StatusOK, "users")
+	})
 	return httptest.NewServer(mux)
 }
 
@@ -112,4 +118,60 @@ func ExampleClient_OTPDevice_notFound() {
 	}
 	// Output:
 	// 404 itemNotFound Not found - OTP device not found
+}
+
+func ExampleClient_Users() {
+	srv := identityServer()
+	defer srv.Close()
+
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Token: mfa.NewSecret("83aa159390854e4690e4834e0cfa5f6c")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The listing reads page after page; an error ends it, after every
+	// user read before it.
+	for u, err := range c.Users(context.Background()) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		line := fmt.Sprintf("%-9s enabled=%-5t login MFA %s", u.Name, u.Enabled, u.LoginMFA)
+		if u.LoginMFAMethod != "" {
+			line += " (" + u.LoginMFAMethod + ")"
+		}
+		fmt.Println(line)
+	}
+	// Output:
+	// jqsmith   enabled=true  login MFA required (OTP)
+	// bsmith    enabled=true  login MFA required (SMS)
+	// poejo     enabled=false login MFA not-required
+	// nofactor  enabled=true  login MFA unknown
+	// mustenrol enabled=true  login MFA required
+	// legacy    enabled=true  login MFA unknown
+}
+
+func ExampleClient_UserDevices() {
+	srv := identityServer()
+	defer srv.Close()
+
+	c, err := rackspace.NewClient(rackspace.Config{
+		Endpoint: srv.URL,
+		Token:    mfa.NewSecret("83aa159390854e4690e4834e0cfa5f6c"),
+		Format:   rackspace.XML,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The OTP devices, then the mobile phone, whose number shows masked.
+	devices, err := c.UserDevices(context.Background(), "e0fb2b4ddb594819b697d0048614c117")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range devices {
+		fmt.Println(d.Kind(), d.ID(), d.Name(), d.Status())
+	}
+	// Output:
+	// totp 22eec7c1f65a4615945d89e38786a6b3 NewOTPDevice1 pending
+	// totp a34b5e4a1ffe4514a8859716136dc7cb NewOTPDevice2 pending
+	// totp 6b2834a8bef6461e96ef2322b4c72998 NewOTPDevice active
+	// sms 12345 *********89 active
 }

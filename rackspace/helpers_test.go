@@ -47,6 +47,8 @@ var (
 	listURL   = endpoint + "/v2.0/users/" + userID + "/RAX-AUTH/multi-factor/otp-devices"
 	deviceURL = listURL + "/" + deviceID
 	userURL   = endpoint + "/v2.0/users/" + userID
+	phonesURL = userURL + "/RAX-AUTH/multi-factor/mobile-phones"
+	usersURL  = endpoint + "/v2.0/users"
 	tokensURL = endpoint + "/v2.0/tokens"
 )
 

@@ -7,6 +7,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +70,10 @@ func (d *OTPDevice) Status() mfa.Status { return d.status }
 // device had no flag.
 func (d *OTPDevice) VendorStatus() string { return d.vendorStatus }
 
+// Kind returns mfa.KindTOTP: an OTP device is an authenticator app or
+// token.
+func (d *OTPDevice) Kind() mfa.Kind { return mfa.KindTOTP }
+
 // CreatedAt returns the zero time: the API does not say when a device was
 // created.
 func (d *OTPDevice) CreatedAt() time.Time { return time.Time{} }
@@ -83,6 +89,105 @@ func (d *OTPDevice) MarshalJSON() ([]byte, error) {
 		mfa.DeviceJSON
 		Verified bool `json:"verified"`
 	}{mfa.NewDeviceJSON(d), d.Verified()})
+}
+
+// MobilePhone is the mobile phone of a Rackspace Identity user: the SMS
+// factor, which receives a code at login. It implements mfa.Device; it is
+// immutable and safe to share between goroutines.
+//
+// A phone number is personal data: a MobilePhone never holds it. It keeps
+// only the number masked to its last two digits behind a fixed-width mask,
+// "*********89" for both "12658943489" and "+1 265-894-3489", so that no
+// method, fmt verb, JSON or log record can show more, nor can reflection
+// reach more. A number of two digits or fewer shows as the mask alone.
+//
+// Its status follows its verified flag as an OTPDevice's does.
+type MobilePhone struct {
+	provider     string
+	userID       string
+	id           string
+	masked       string
+	status       mfa.Status
+	vendorStatus string
+}
+
+var _ mfa.Device = (*MobilePhone)(nil)
+
+// Provider returns the Name of the Client that read the phone.
+func (p *MobilePhone) Provider() string { return p.provider }
+
+// ID returns the phone's id (mobilePhoneId).
+func (p *MobilePhone) ID() string { return p.id }
+
+// UserID returns the id of the user whose phones were asked for.
+func (p *MobilePhone) UserID() string { return p.userID }
+
+// UserName returns "": the phone API does not name the user.
+func (p *MobilePhone) UserName() string { return "" }
+
+// Name returns the phone number masked to its last two digits, such as
+// "*********89", or "" when the API sent no number.
+func (p *MobilePhone) Name() string { return p.masked }
+
+// String returns the masked number, as Name does.
+func (p *MobilePhone) String() string { return p.masked }
+
+// Kind returns mfa.KindSMS.
+func (p *MobilePhone) Kind() mfa.Kind { return mfa.KindSMS }
+
+// Status returns StatusActive for a verified phone, StatusPending for an
+// unverified one, and StatusUnknown when the verified flag reads as
+// neither.
+func (p *MobilePhone) Status() mfa.Status { return p.status }
+
+// VendorStatus returns VendorVerified, VendorUnverified, or the verified
+// flag's raw text, as OTPDevice.VendorStatus does.
+func (p *MobilePhone) VendorStatus() string { return p.vendorStatus }
+
+// CreatedAt returns the zero time: the API does not say when a phone was
+// added.
+func (p *MobilePhone) CreatedAt() time.Time { return time.Time{} }
+
+// Verified reports whether the phone is verified, that is whether Status
+// is mfa.StatusActive.
+func (p *MobilePhone) Verified() bool { return p.status == mfa.StatusActive }
+
+// MarshalJSON returns the phone in the JSON form of every device of this
+// module (mfa.DeviceJSON, whose name is the masked number), with the
+// member verified added.
+func (p *MobilePhone) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		mfa.DeviceJSON
+		Verified bool `json:"verified"`
+	}{mfa.NewDeviceJSON(p), p.Verified()})
+}
+
+// numberMask hides every digit of a phone number but the last two. Its
+// width is fixed, so that it tells nothing of the number's length or
+// layout.
+const numberMask = "*********"
+
+// maskNumber returns number as a MobilePhone shows it: the mask and the
+// last two digits, or the mask alone when the number has two digits or
+// fewer (two digits shown would be the whole number), or "" for no number.
+func maskNumber(number string) string {
+	if number == "" {
+		return ""
+	}
+	var last [2]byte
+	digits := 0
+	for i := len(number) - 1; i >= 0; i-- {
+		if c := number[i]; c >= '0' && c <= '9' {
+			if digits < 2 {
+				last[1-digits] = c
+			}
+			digits++
+		}
+	}
+	if digits <= 2 {
+		return numberMask
+	}
+	return numberMask + string(last[:])
 }
 
 // UserMFA is the multi-factor authentication settings of a user, read from
@@ -145,7 +250,42 @@ type otpDevicesXML struct {
 	// Other holds every other child. encoding/xml would skip an
 	// <otpDevice> in another namespace without a word: found here, it is
 	// an error, never a device silently lost.
-	Other []otpDeviceWire `xml:",any"`
+	Other []xmlElement `xml:",any"`
+}
+
+// usersJSON is the user listing in JSON: {"users": [...], "users_links":
+// [{"href": "...", "rel": "next"}]}, or the one user that ?name= answers,
+// {"user": {...}}.
+type usersJSON struct {
+	Users *[]userWire `json:"users"`
+	User  *userWire   `json:"user"`
+	Links []linkWire  `json:"users_links"`
+}
+
+// usersXML is the root element of a user body in XML: <users> with its
+// <user> children and atom:link elements, or a bare <user>, whose
+// attributes a second decode reads.
+type usersXML struct {
+	XMLName xml.Name
+	Users   []userWire `xml:"http://docs.openstack.org/identity/api/v2.0 user"`
+	// Links are matched in any namespace: a next link missed would end
+	// the listing early without a word.
+	Links []linkWire `xml:"link"`
+	// Other holds every other child, to tell a <user> in another
+	// namespace, an error, from what the listing does not need.
+	Other []xmlElement `xml:",any"`
+}
+
+// linkWire is a link of a listing: an object of users_links in JSON, an
+// atom:link element in XML.
+type linkWire struct {
+	Href string `json:"href" xml:"href,attr"`
+	Rel  string `json:"rel" xml:"rel,attr"`
+}
+
+// xmlElement is an element known by its name alone.
+type xmlElement struct {
+	XMLName xml.Name
 }
 
 // userJSON is a user in JSON: {"user": {...}}.
@@ -153,25 +293,51 @@ type userJSON struct {
 	User *userWire `json:"user"`
 }
 
-// userWire is a user: in JSON the object under "user", in XML the root
-// <user> element. Its RAX-AUTH members come with the prefix (which
-// encoding/json matches in any case, as "rax-auth:" in some of the
-// vendor's examples) or, in the Plain fields, without it; in XML in the
-// RAX-AUTH namespace or, in the Plain fields, under the literal prefix
+// userWire is a user: in JSON the object under "user" or an element of
+// "users", in XML a <user> element. Its RAX-AUTH members come with the
+// prefix (which encoding/json matches in any case, as "rax-auth:" in some
+// of the vendor's examples) or, in the Plain fields, without it; in XML in
+// the RAX-AUTH namespace or, in the Plain fields, under the literal prefix
 // "RAX-AUTH:" that some published examples leave undeclared.
 type userWire struct {
 	XMLName  xml.Name `json:"-"`
 	ID       string   `json:"id" xml:"id,attr"`
 	Username string   `json:"username" xml:"username,attr"`
 	Name     string   `json:"name" xml:"-"` // where username is not sent
+	Enabled  flag     `json:"enabled" xml:"enabled,attr"`
 
-	Enabled flag   `json:"RAX-AUTH:multiFactorEnabled" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 multiFactorEnabled,attr"`
-	State   string `json:"RAX-AUTH:multiFactorState" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 multiFactorState,attr"`
-	Level   string `json:"RAX-AUTH:userMultiFactorEnforcementLevel" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 userMultiFactorEnforcementLevel,attr"`
+	MFAEnabled flag   `json:"RAX-AUTH:multiFactorEnabled" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 multiFactorEnabled,attr"`
+	State      string `json:"RAX-AUTH:multiFactorState" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 multiFactorState,attr"`
+	Level      string `json:"RAX-AUTH:userMultiFactorEnforcementLevel" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 userMultiFactorEnforcementLevel,attr"`
+	FactorType string `json:"RAX-AUTH:factorType" xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 factorType,attr"`
 
-	PlainEnabled flag   `json:"multiFactorEnabled" xml:"RAX-AUTH multiFactorEnabled,attr"`
-	PlainState   string `json:"multiFactorState" xml:"RAX-AUTH multiFactorState,attr"`
-	PlainLevel   string `json:"userMultiFactorEnforcementLevel" xml:"RAX-AUTH userMultiFactorEnforcementLevel,attr"`
+	PlainMFAEnabled flag   `json:"multiFactorEnabled" xml:"RAX-AUTH multiFactorEnabled,attr"`
+	PlainState      string `json:"multiFactorState" xml:"RAX-AUTH multiFactorState,attr"`
+	PlainLevel      string `json:"userMultiFactorEnforcementLevel" xml:"RAX-AUTH userMultiFactorEnforcementLevel,attr"`
+	PlainFactorType string `json:"factorType" xml:"RAX-AUTH factorType,attr"`
+}
+
+// mobilePhoneWire is a mobile phone: in JSON an object of the list, in
+// XML a <mobilePhone> element.
+type mobilePhoneWire struct {
+	ID       string `json:"id" xml:"id,attr"`
+	Number   string `json:"number" xml:"number,attr"`
+	Verified flag   `json:"verified" xml:"verified,attr"`
+}
+
+// mobilePhonesJSON is the list in JSON: {"RAX-AUTH:mobilePhones": [...]},
+// [] for a user with no phone, so that a body without it is an error.
+type mobilePhonesJSON struct {
+	Phones *[]mobilePhoneWire `json:"RAX-AUTH:mobilePhones"`
+}
+
+// mobilePhonesXML is the list in XML: <mobilePhones> in the RAX-AUTH
+// namespace (the default one in the vendor's example) with its
+// <mobilePhone> children.
+type mobilePhonesXML struct {
+	XMLName xml.Name
+	Phones  []mobilePhoneWire `xml:"http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0 mobilePhone"`
+	Other   []xmlElement      `xml:",any"`
 }
 
 // accessJSON is a login response in JSON: {"access": {"token": {...}, ...}}.
@@ -243,6 +409,8 @@ func (f flag) status() (mfa.Status, string) {
 var (
 	errNotJSONOrXML = errors.New("the body is neither JSON nor XML")
 	errNoID         = errors.New("an OTP device has no id")
+	errNoPhoneID    = errors.New("a mobile phone has no id")
+	errNoUserID     = errors.New("a user has no id")
 )
 
 // sniff drops the UTF-8 byte order mark some servers put before a body,
@@ -403,7 +571,7 @@ func decodeUserMFA(resp *transport.Response) (*UserMFA, error) {
 // settings returns the multi-factor settings of a user, the prefixed
 // members winning over the plain ones.
 func (w *userWire) settings() (*UserMFA, error) {
-	enabled := cmp.Or(w.Enabled, w.PlainEnabled)
+	enabled := cmp.Or(w.MFAEnabled, w.PlainMFAEnabled)
 	on, ok := enabled.bool()
 	if !ok && enabled != "" {
 		return nil, fmt.Errorf("user RAX-AUTH:multiFactorEnabled: %q is not a boolean", shorten(string(enabled)))
@@ -415,6 +583,182 @@ func (w *userWire) settings() (*UserMFA, error) {
 		State:            cmp.Or(w.State, w.PlainState),
 		EnforcementLevel: cmp.Or(w.Level, w.PlainLevel),
 	}, nil
+}
+
+// usersPage is one page of the user listing.
+type usersPage struct {
+	users []userWire
+	links []linkWire
+}
+
+// decodeUsers decodes a page of the user listing: a list, or the one user
+// of a ?name= answer as a list of one.
+func decodeUsers(resp *transport.Response) (*usersPage, error) {
+	var (
+		j usersJSON
+		x usersXML
+	)
+	isXML, err := decodeBody(resp, &j, &x)
+	if err != nil {
+		return nil, err
+	}
+	page := &usersPage{}
+	switch {
+	case isXML && x.XMLName.Local == "user":
+		var one userWire
+		if err = xml.Unmarshal(resp.Body, &one); err == nil {
+			err = checkName(one.XMLName, nsIdentity, "user")
+		}
+		page.users = []userWire{one}
+	case isXML:
+		page.users, page.links, err = x.Users, x.Links, x.check()
+	case j.Users != nil:
+		page.users, page.links = *j.Users, j.Links
+	case j.User != nil:
+		page.users = []userWire{*j.User}
+	default:
+		err = errors.New(`the body has no "users" array and no "user" object`)
+	}
+	for i := 0; err == nil && i < len(page.users); i++ {
+		if page.users[i].ID == "" {
+			err = errNoUserID
+		}
+	}
+	if err != nil {
+		return nil, resp.Invalid(err)
+	}
+	return page, nil
+}
+
+// check returns the error of a <users> root that is not the API's.
+func (x *usersXML) check() error {
+	if err := checkName(x.XMLName, nsIdentity, "users"); err != nil {
+		return err
+	}
+	for _, other := range x.Other {
+		if other.XMLName.Local == "user" {
+			return checkName(other.XMLName, nsIdentity, "user")
+		}
+	}
+	return nil
+}
+
+// next returns the query of the page after p, or nil when p is the last:
+// a page without a next link, or an empty one. The marker is the next
+// link's, else the id of the page's last user, as OpenStack pages; the
+// link's limit is kept. Only the query of the link is used: the request
+// goes to the Client's endpoint, never to a host a body names.
+func (p *usersPage) next() url.Values {
+	for _, l := range p.links {
+		if !slices.ContainsFunc(strings.Fields(l.Rel), func(r string) bool { return strings.EqualFold(r, "next") }) {
+			continue
+		}
+		var marker, limit string
+		if u, err := url.Parse(strings.TrimSpace(l.Href)); err == nil {
+			q := u.Query()
+			marker, limit = q.Get("marker"), q.Get("limit")
+		}
+		if marker == "" && len(p.users) > 0 {
+			marker = p.users[len(p.users)-1].ID
+		}
+		if marker == "" {
+			return nil
+		}
+		q := url.Values{"marker": {marker}}
+		if limit != "" {
+			q.Set("limit", limit)
+		}
+		return q
+	}
+	return nil
+}
+
+// unreadable is a member whose value this module cannot read: the user is
+// kept, read as readAs says, and the value logged.
+type unreadable struct {
+	field, value, readAs string
+}
+
+// user converts a listed user. Enabled is the enabled flag (true when
+// absent: a user is audited unless the vendor says otherwise). LoginMFA is
+// required when multi-factor is on (its method the factor type) or the
+// user's enforcement level is REQUIRED, not required when the level is
+// OPTIONAL, and unknown when the level is DEFAULT or absent: then the
+// domain's level decides, which the users listing does not carry. A flag
+// that reads as no boolean keeps the user, as enabled and with a login
+// unknown unless the level says REQUIRED, and is reported in odd.
+func (w *userWire) user(provider string) (u mfa.User, odd []unreadable) {
+	u = mfa.User{Provider: provider, ID: w.ID, Name: cmp.Or(w.Username, w.Name), Enabled: true, LoginMFA: mfa.EnforcementUnknown}
+	if v, ok := w.Enabled.bool(); ok {
+		u.Enabled = v
+	} else if w.Enabled != "" {
+		odd = append(odd, unreadable{"enabled", string(w.Enabled), "enabled"})
+	}
+	mfaFlag := cmp.Or(w.MFAEnabled, w.PlainMFAEnabled)
+	on, ok := mfaFlag.bool()
+	switch level := strings.ToUpper(strings.TrimSpace(cmp.Or(w.Level, w.PlainLevel))); {
+	case on:
+		u.LoginMFA, u.LoginMFAMethod = mfa.EnforcementRequired, cmp.Or(w.FactorType, w.PlainFactorType)
+	case level == "REQUIRED":
+		u.LoginMFA = mfa.EnforcementRequired
+	case level == "OPTIONAL" && (ok || mfaFlag == ""):
+		u.LoginMFA = mfa.EnforcementNotRequired
+	}
+	if !ok && mfaFlag != "" {
+		odd = append(odd, unreadable{"RAX-AUTH:multiFactorEnabled", string(mfaFlag), "login MFA " + string(u.LoginMFA)})
+	}
+	return u, odd
+}
+
+// decodeMobilePhones decodes the body of the mobile phone list.
+func decodeMobilePhones(resp *transport.Response, provider, userID string) ([]*MobilePhone, error) {
+	var (
+		j mobilePhonesJSON
+		x mobilePhonesXML
+	)
+	isXML, err := decodeBody(resp, &j, &x)
+	if err != nil {
+		return nil, err
+	}
+	var wire []mobilePhoneWire
+	switch {
+	case isXML:
+		wire, err = x.phones()
+	case j.Phones == nil:
+		err = errors.New(`the body has no "RAX-AUTH:mobilePhones" array`)
+	default:
+		wire = *j.Phones
+	}
+	phones := make([]*MobilePhone, len(wire))
+	for i := 0; err == nil && i < len(wire); i++ {
+		phones[i], err = wire[i].phone(provider, userID)
+	}
+	if err != nil {
+		return nil, resp.Invalid(err)
+	}
+	return phones, nil
+}
+
+// phones returns the children of a <mobilePhones> root.
+func (x *mobilePhonesXML) phones() ([]mobilePhoneWire, error) {
+	if err := checkName(x.XMLName, nsRAXAUTH, "mobilePhones"); err != nil {
+		return nil, err
+	}
+	for _, other := range x.Other {
+		if other.XMLName.Local == "mobilePhone" {
+			return nil, checkName(other.XMLName, nsRAXAUTH, "mobilePhone")
+		}
+	}
+	return x.Phones, nil
+}
+
+// phone makes the MobilePhone of a wire phone, its number masked.
+func (w *mobilePhoneWire) phone(provider, userID string) (*MobilePhone, error) {
+	if w.ID == "" {
+		return nil, errNoPhoneID
+	}
+	status, vendor := w.Verified.status()
+	return &MobilePhone{provider: provider, userID: userID, id: w.ID, masked: maskNumber(w.Number), status: status, vendorStatus: vendor}, nil
 }
 
 // decodeToken decodes the body of the login call. Its errors never quote

@@ -94,6 +94,90 @@ func FuzzUserMFA(f *testing.F) {
 	})
 }
 
+func FuzzUsers(f *testing.F) {
+	addFixtures(f, "users*.json", "users*.xml", "user*.json", "user*.xml", "*.html")
+	f.Add([]byte(`{"USERS":[{"id":"a","Enabled":"1","rax-auth:MULTIFACTORENABLED":"TRUE","multiFactorEnabled":[]}],"users_links":[{"rel":"prev next","href":"%zz"}]}`))
+	f.Add([]byte(`<users xmlns="http://docs.openstack.org/identity/api/v2.0"><user id="1"/><link rel="NEXT" href="?marker=&amp;limit=x"/></users>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		page, err := decodeUsers(ok200(body))
+		checkResult(t, "users", page == nil, err)
+		if page == nil {
+			return
+		}
+		for i := range page.users {
+			u, _ := page.users[i].user("p")
+			switch {
+			case u.ID == "" || u.Provider != "p":
+				t.Fatalf("user %+v", u)
+			case u.LoginMFA != mfa.EnforcementRequired && u.LoginMFA != mfa.EnforcementNotRequired && u.LoginMFA != mfa.EnforcementUnknown:
+				t.Fatalf("login %q", u.LoginMFA)
+			case u.LoginMFAMethod != "" && u.LoginMFA != mfa.EnforcementRequired:
+				t.Fatalf("a method %q for a login that does not require one", u.LoginMFAMethod)
+			}
+		}
+		if q := page.next(); q != nil && q.Get("marker") == "" {
+			t.Fatalf("a next page without a marker: %v", q)
+		}
+	})
+}
+
+func FuzzMobilePhones(f *testing.F) {
+	addFixtures(f, "mobile_phones*", "*.html")
+	f.Add([]byte(`{"rax-auth:MOBILEPHONES":[{"ID":"a","Number":"+1 (265) 894-3489","VERIFIED":"1"},{"id":"b","number":"1"}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		phones, err := decodeMobilePhones(ok200(body), "p", "u")
+		checkResult(t, "phones", phones == nil, err)
+		for _, p := range phones {
+			checkPhone(t, p)
+		}
+	})
+}
+
+func checkPhone(t *testing.T, p *MobilePhone) {
+	t.Helper()
+	if p.ID() == "" || p.Kind() != mfa.KindSMS {
+		t.Fatalf("phone %#v", p)
+	}
+	// The masked number is all a phone keeps of it.
+	if name := p.Name(); name != p.masked || name != "" && (!strings.HasPrefix(name, numberMask) || len(name) > len(numberMask)+2) {
+		t.Fatalf("the masked number %q", name)
+	}
+	if _, err := json.Marshal(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tooManyDigits reports whether s holds more than two ASCII digits in a
+// row.
+func tooManyDigits(s string) bool {
+	run := 0
+	for i := range len(s) {
+		if s[i] >= '0' && s[i] <= '9' {
+			if run++; run > 2 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// FuzzMaskNumbers: the transport's RedactBody never panics, and leaves no
+// number member with more than two digits showing.
+func FuzzMaskNumbers(f *testing.F) {
+	addFixtures(f, "mobile_phones*", "users*.json")
+	f.Add([]byte(`{"number" : "12658943489", "Number":12658943489, 'number'='1'} number = '+1 265' number="1234`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out := maskNumbers(body)
+		for _, m := range numberValue.FindAllSubmatch(out, -1) {
+			if tooManyDigits(string(m[2])) {
+				t.Fatalf("%q left %q", body, m[0])
+			}
+		}
+	})
+}
+
 func FuzzToken(f *testing.F) {
 	addFixtures(f, "token*.json", "token*.xml")
 	f.Fuzz(func(t *testing.T, body []byte) {

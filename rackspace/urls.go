@@ -12,6 +12,9 @@ import (
 // tokensPath is the login call.
 const tokensPath = "/v2.0/tokens"
 
+// usersPath is the user listing.
+const usersPath = "/v2.0/users"
+
 // otpDevicesPath is the list of a user's OTP devices.
 func otpDevicesPath(userID string) (string, error) {
 	p, err := transport.EscapePath("/v2.0/users/%s/RAX-AUTH/multi-factor/otp-devices", userID)
@@ -35,6 +38,15 @@ func otpDevicePath(userID, deviceID string) (string, error) {
 // userPath is a user, whose attributes carry the multi-factor settings.
 func userPath(userID string) (string, error) {
 	p, err := transport.EscapePath("/v2.0/users/%s", userID)
+	if err != nil {
+		return "", fmt.Errorf("user id: %w", err)
+	}
+	return p, nil
+}
+
+// mobilePhonesPath is the list of a user's mobile phones.
+func mobilePhonesPath(userID string) (string, error) {
+	p, err := transport.EscapePath("/v2.0/users/%s/RAX-AUTH/multi-factor/mobile-phones", userID)
 	if err != nil {
 		return "", fmt.Errorf("user id: %w", err)
 	}
