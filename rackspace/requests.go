@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/openmfa/mfa-go/internal/listing"
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
 )
@@ -148,7 +149,7 @@ func (c *Client) Device(ctx context.Context, userID, deviceID string) (mfa.Devic
 // yielded before an error stays read.
 func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 	return func(yield func(mfa.User, error) bool) {
-		l := newListing(c.name, c.maxListing)
+		guard := listing.New(c.maxListing)
 		var query url.Values
 		for {
 			resp, err := c.tc.Do(ctx, &transport.Request{
@@ -162,14 +163,13 @@ func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 				yield(mfa.User{}, err)
 				return
 			}
-			l.startPage(resp, query.Get("marker"))
+			ids := make([]string, len(page.users))
 			for i := range page.users {
-				fresh, err := l.admit(page.users[i].ID)
-				if err != nil {
-					yield(mfa.User{}, err)
-					return
-				}
-				if !fresh {
+				ids[i] = page.users[i].ID
+			}
+			fresh, pageErr := guard.Page(ids)
+			for i := range page.users {
+				if !fresh[i] {
 					continue
 				}
 				u, odd := page.users[i].user(c.name)
@@ -181,8 +181,12 @@ func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 					return
 				}
 			}
-			if err := l.endPage(); err != nil {
-				yield(mfa.User{}, err)
+			if pageErr != nil {
+				yield(mfa.User{}, &mfa.APIError{
+					Provider: c.name, StatusCode: resp.StatusCode, RequestID: resp.RequestID(),
+					Message: fmt.Sprintf("listing users, the page after marker %q: %v", shorten(query.Get("marker")), pageErr),
+					Kind:    mfa.ErrInvalidResponse,
+				})
 				return
 			}
 			if query = page.next(); query == nil {

@@ -217,7 +217,7 @@ func TestSimMaxListing(t *testing.T) {
 	}
 	assert.Equal(t, 7, n)
 	assertOnly(t, failure, mfa.ErrInvalidResponse)
-	assert.ErrorContains(t, failure, "Config.MaxListing (7 users)")
+	assert.ErrorContains(t, failure, "the listing passed 7 rows, the most one listing reads (Config.MaxListing)")
 }
 
 // TestSimListingSurvivesFaults: a listing rides out rate limiting and

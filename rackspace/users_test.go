@@ -366,7 +366,7 @@ func TestUsersThatNeverEnd(t *testing.T) {
 			users, err := listUsers(t, pagedClient(t, p, nil))
 			assert.Equal(t, all[:5], userIDs(users), "what was read is kept")
 			assertOnly(t, err, mfa.ErrInvalidResponse)
-			assert.ErrorContains(t, err, fmt.Sprintf("the user listing loops: the page after marker %q holds only users listed before", all[4]))
+			assert.ErrorContains(t, err, fmt.Sprintf("listing users, the page after marker %q: the listing loops", all[4]))
 			assert.Len(t, p.queries, 2, "reported at once")
 		})
 		t.Run(format.String()+"/two pages in turn", func(t *testing.T) {
@@ -382,7 +382,7 @@ func TestUsersThatNeverEnd(t *testing.T) {
 			users, err := listUsers(t, pagedClient(t, p, func(cfg *rackspace.Config) { cfg.MaxListing = 100 }))
 			assert.Len(t, users, 100, "every row up to the limit is yielded")
 			assertOnly(t, err, mfa.ErrInvalidResponse)
-			assert.ErrorContains(t, err, "the user listing is longer than Config.MaxListing (100 users) and stops there")
+			assert.ErrorContains(t, err, "the listing passed 100 rows, the most one listing reads (Config.MaxListing)")
 			assert.Len(t, p.queries, 15)
 		})
 	}
@@ -404,7 +404,7 @@ func TestUsersThatNeverEnd(t *testing.T) {
 		users, err := listUsers(t, pagedClient(t, p, func(cfg *rackspace.Config) { cfg.MaxListing = 11 }))
 		assert.Len(t, users, 11)
 		assertOnly(t, err, mfa.ErrInvalidResponse)
-		assert.ErrorContains(t, err, "Config.MaxListing (11 users)")
+		assert.ErrorContains(t, err, "the listing passed 11 rows")
 	})
 	t.Run("duplicates count as rows", func(t *testing.T) {
 		p := &pager{ids: all, size: 5, mode: "overlap"}

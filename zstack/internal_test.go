@@ -37,24 +37,6 @@ func TestRedactSecretValues(t *testing.T) {
 	}
 }
 
-func TestSeenIDs(t *testing.T) {
-	var s seenIDs
-	for _, id := range []string{"16620c01d20b390891ae1a1bc072ac0b", "16620C01D20B390891AE1A1BC072AC0B", "s1", "", "16620c01d20b390891ae1a1bc072ac0"} {
-		assert.True(t, s.add(id), "%q is new", id)
-		assert.False(t, s.add(id), "%q was seen", id)
-	}
-	assert.Len(t, s.uuids, 1, "a uuid of lower-case hex is kept as 16 bytes")
-	assert.Len(t, s.other, 4, "upper case and other ids are kept as strings")
-
-	k, ok := uuidBytes("00112233445566778899aabbccddeeff")
-	assert.True(t, ok)
-	assert.Equal(t, [16]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}, k)
-	for _, id := range []string{"0011223344556677-899aabbccddeeff", "00112233445566778899aabbccddeefg", "00112233445566778899aabbccddeeff0"} {
-		_, ok := uuidBytes(id)
-		assert.False(t, ok, id)
-	}
-}
-
 func TestParseDate(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
 	want := time.Date(2025, 10, 28, 14, 9, 26, 0, time.UTC)

@@ -373,8 +373,8 @@ func TestListingsThatLoopEndAtOnce(t *testing.T) {
 				ids, err := l.read(newSessionClient(t, mt))
 				assertRows(t, 0, tt.yielded, ids)
 				assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
-				assert.Contains(t, err.Error(), "listing "+l.name+": the page at start "+strconv.Itoa(tt.yielded)+" holds only rows already read")
-				assert.Contains(t, err.Error(), "does not honour start, or sends its pages in a loop")
+				assert.Contains(t, err.Error(), "listing "+l.name+", the page at start "+strconv.Itoa(tt.yielded)+": the listing loops")
+				assert.Contains(t, err.Error(), "a page holds only rows already read")
 				assert.Len(t, tt.srv.requests, tt.requests)
 			})
 		}
@@ -399,7 +399,7 @@ func TestEndlessListingsEndAtMaxListing(t *testing.T) {
 				ids, err := l.read(newSessionClient(t, mt, func(c *zstack.Config) { c.MaxListing = 2500 }))
 				assertRows(t, 0, 2500, ids)
 				assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
-				assert.Contains(t, err.Error(), "listing "+l.name+": it has more than 2500 rows, the most one listing reads (Config.MaxListing)")
+				assert.Contains(t, err.Error(), "the listing passed 2500 rows, the most one listing reads (Config.MaxListing)")
 				assert.Len(t, srv.requests, 3)
 			})
 		}
@@ -450,7 +450,7 @@ func TestUsersEndAtALoopingListing(t *testing.T) {
 	users, err := collectUsers(t, newSessionClient(t, mt))
 	assert.Len(t, users, len(fixtureAccounts)+1000)
 	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
-	assert.Contains(t, err.Error(), "listing IAM2 virtual ids: the page at start 1000")
+	assert.Contains(t, err.Error(), "listing IAM2 virtual ids, the page at start 1000")
 }
 
 func TestWalkAsksForTheUUIDItTellsRowsApartBy(t *testing.T) {

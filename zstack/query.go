@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
+	"github.com/openmfa/mfa-go/internal/listing"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -360,8 +361,7 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 			o.Fields = append(slices.Clip(o.Fields), "uuid")
 		}
 		total := int64(-1)
-		var seen seenIDs
-		read := 0
+		guard := listing.New(c.maxListing)
 		for first := true; ; first = false {
 			o.ReplyWithCount = first
 			rows, t, err := page(ctx, o)
@@ -372,27 +372,26 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 			if first {
 				total = t
 			}
-			fresh := 0
-			for _, row := range rows {
-				if read == c.maxListing {
-					yield(zero, c.listingError(what, "it has more than %d rows, the most one listing reads (Config.MaxListing): the server may be sending an endless listing", c.maxListing))
-					return
-				}
-				read++
-				if !seen.add(id(row)) {
-					continue
-				}
-				fresh++
-				if !yield(row, nil) {
+			ids := make([]string, len(rows))
+			for i, row := range rows {
+				ids[i] = id(row)
+			}
+			fresh, pageErr := guard.Page(ids)
+			for i, row := range rows {
+				if fresh[i] && !yield(row, nil) {
 					return
 				}
 			}
-			n := len(rows)
-			switch {
-			case n == 0:
+			if pageErr != nil {
+				yield(zero, &mfa.APIError{
+					Provider: c.name,
+					Message:  fmt.Sprintf("listing %s, the page at start %d: %v", what, o.Start, pageErr),
+					Kind:     mfa.ErrInvalidResponse,
+				})
 				return
-			case fresh == 0:
-				yield(zero, c.listingError(what, "the page at start %d holds only rows already read: the server does not honour start, or sends its pages in a loop", o.Start))
+			}
+			n := len(rows)
+			if n == 0 {
 				return
 			}
 			o.Start += n
@@ -403,69 +402,4 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 	}
 }
 
-func (c *Client) listingError(what, format string, args ...any) error {
-	return &mfa.APIError{
-		Provider: c.name,
-		Message:  "listing " + what + ": " + fmt.Sprintf(format, args...),
-		Kind:     mfa.ErrInvalidResponse,
-	}
-}
 
-// seenIDs is the set of the row ids a walk has read. A ZStack uuid, 32
-// lower-case hex digits, is kept as its 16 bytes (about 30 bytes a row
-// with the map's own cost, against some 80 as a string); any other id as
-// a string. A walk reads at most Config.MaxListing rows, which bounds the
-// set.
-type seenIDs struct {
-	uuids map[[16]byte]struct{}
-	other map[string]struct{}
-}
-
-// add adds id to the set and reports whether it was new.
-func (s *seenIDs) add(id string) bool {
-	if k, ok := uuidBytes(id); ok {
-		if _, dup := s.uuids[k]; dup {
-			return false
-		}
-		if s.uuids == nil {
-			s.uuids = make(map[[16]byte]struct{})
-		}
-		s.uuids[k] = struct{}{}
-		return true
-	}
-	if _, dup := s.other[id]; dup {
-		return false
-	}
-	if s.other == nil {
-		s.other = make(map[string]struct{})
-	}
-	s.other[id] = struct{}{}
-	return true
-}
-
-// uuidBytes decodes a uuid of 32 lower-case hex digits. Upper case is
-// refused so that two ids that differ as strings never share a key.
-func uuidBytes(id string) (k [16]byte, ok bool) {
-	if len(id) != 32 {
-		return k, false
-	}
-	for i := range k {
-		hi, ok1 := hexDigit(id[2*i])
-		lo, ok2 := hexDigit(id[2*i+1])
-		if !ok1 || !ok2 {
-			return k, false
-		}
-		k[i] = hi<<4 | lo
-	}
-	return k, true
-}
-
-func hexDigit(b byte) (byte, bool) {
-	switch {
-	case '0' <= b && b <= '9':
-		return b - '0', true
-	case 'a' <= b && b <= 'f':
-		return b - 'a' + 10, true
-	}
-	return 0, false
-}
