@@ -156,13 +156,10 @@
 //     the limit. For IAM, both listings count together.
 //
 // What was read before either error was yielded. To tell duplicates, a
-// listing remembers the id of every row it read as a 128-bit seeded hash
-// of it (16 bytes, whatever the id's length; a collision is far less
-// likely than a hardware fault). With the map around them that is 35 to
-// 60 bytes per user, as the map grows in steps (BenchmarkListingMemory):
-// about 450 MB at the 10-million default, at most, against well over
-// twice that for the ids themselves. A lower MaxListing bounds it
-// further; the set is dropped when the listing ends.
+// listing remembers the id of every row it read, exactly: an id of 32
+// hex digits as its 16 bytes, some 40 bytes a row with the map around
+// them, so at most about 400 MB at the 10-million default. A lower
+// MaxListing bounds it further; the set is dropped when the listing ends.
 //
 // # Pacing
 //

@@ -401,5 +401,3 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 		}
 	}
 }
-
-
