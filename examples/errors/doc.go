@@ -4,5 +4,6 @@
 //
 //	go run ./examples/errors
 //
-// It runs against the built-in emulators, with faults injected.
+// It runs against the public test servers of the vendor packages
+// (huaweiiamtest, rackspacetest, zstacktest), with faults injected.
 package main

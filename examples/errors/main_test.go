@@ -1,6 +1,6 @@
 package main
 
-// Example runs the program against the emulators of internal/sim, whose
+// Example runs the program against the public test servers, whose
 // sample organisation is the same on every run.
 func Example() {
 	main()
@@ -10,11 +10,11 @@ func Example() {
 	//   errors.Is(err, mfa.Err...): not found
 	//   *mfa.APIError: status 404, code "itemNotFound", request id ""
 	// rate limited:
-	//   huawei-workspace: HTTP 429 APIG.0308: The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second [request id 6929a8ca029227232af0a847faee57c6]
+	//   huawei-workspace: HTTP 429 APIG.0308: The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second [request id 121177819a4a1d44039a3145c2efc419]
 	//   errors.Is(err, mfa.Err...): rate limited
-	//   *mfa.APIError: status 429, code "APIG.0308", request id "6929a8ca029227232af0a847faee57c6"
+	//   *mfa.APIError: status 429, code "APIG.0308", request id "121177819a4a1d44039a3145c2efc419"
 	// HTML from a proxy:
-	//   zstack: HTTP 200: cannot decode the response: malformed JSON at byte 1; body starts "Sign in Network access Please sign in to continue."
+	//   zstack: HTTP 200: cannot decode the response: invalid character '<' looking for beginning of value; body starts "Sign in Network access Please sign in to continue."
 	//   errors.Is(err, mfa.Err...): invalid response
 	//   *mfa.APIError: status 200, code "", request id ""
 	// empty user id:

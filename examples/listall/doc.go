@@ -4,5 +4,5 @@
 //
 //	go run ./examples/listall [-max N]
 //
-// It runs against the built-in ZStack emulator.
+// It runs against zstacktest, the public ZStack test server.
 package main

@@ -6,21 +6,29 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/openmfa/mfa-go/internal/demo"
 	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/zstack"
+	"github.com/openmfa/mfa-go/zstack/zstacktest"
 )
 
 func main() {
 	limit := flag.Int("max", 0, "stop after this many devices (0: all)")
 	flag.Parse()
 
-	d, err := demo.Start(nil)
+	// A ZStack emulator on loopback stands in for the real server; point
+	// Endpoint and SessionID at yours instead.
+	srv, err := zstacktest.NewServer(zstacktest.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer d.Close()
+	defer srv.Close()
+	zs, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, SessionID: srv.SessionID})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer zs.Close()
 
-	var lister mfa.DeviceLister = d.ZStack
+	var lister mfa.DeviceLister = zs
 	byStatus := map[mfa.Status]int{}
 	n := 0
 	for dev, err := range lister.AllDevices(context.Background()) {

@@ -3,6 +3,6 @@
 //
 //	go run ./examples/lookup [-provider NAME -user ID -device ID]
 //
-// It runs against the built-in emulators; with no flags it looks up a
-// device of the sample organisation.
+// It runs against rackspacetest, the public Rackspace test server; with no
+// flags it looks up a device of its sample organisation.
 package main

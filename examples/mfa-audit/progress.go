@@ -4,43 +4,78 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/openmfa/mfa-go/mfa/audit"
 )
 
-// progress shows "users read" on a terminal, at most ten times a second,
-// and nothing at all when stderr is not a terminal.
+// progress shows, on a terminal, the users done of each provider, the
+// rate it is paced at, and an estimate of the time left, at most ten times
+// a second; on anything but a terminal it shows nothing.
 type progress struct {
-	mu    sync.Mutex
 	w     io.Writer
-	last  time.Time
-	shown bool
+	rates map[string]func() float64 // the current pace of each provider
+	start time.Time
+
+	mu     sync.Mutex
+	order  []string
+	latest map[string]audit.Progress
+	last   time.Time
+	shown  bool
 }
 
-func newProgress(stderr io.Writer) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok {
-		return &progress{}
+func newProgress(stderr io.Writer, rates map[string]func() float64) *progress {
+	p := &progress{rates: rates, start: time.Now(), latest: map[string]audit.Progress{}}
+	if f, ok := stderr.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.w = f
+		}
 	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return &progress{}
-	}
-	return &progress{w: f}
+	return p
 }
 
-func (p *progress) update(done, total int) {
+// update is audit.Options.Progress.
+func (p *progress) update(pr audit.Progress) {
 	if p.w == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if now := time.Now(); done < total && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	} else {
-		p.last = now
+	if _, seen := p.latest[pr.Provider]; !seen {
+		p.order = append(p.order, pr.Provider)
 	}
-	fmt.Fprintf(p.w, "\raudit: %d/%d users read", done, total)
+	p.latest[pr.Provider] = pr
+	now := time.Now()
+	if now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.w, "\r\033[K%s", p.line(now))
 	p.shown = true
+}
+
+// line is "users 1234/10000, ~2m10s left · rax 300/2500 at 48.5/s · ...".
+func (p *progress) line(now time.Time) string {
+	done, total := 0, 0
+	var parts []string
+	for _, name := range p.order {
+		pr := p.latest[name]
+		done += pr.Done
+		total += pr.Total
+		part := fmt.Sprintf("%s %d/%d", clean(name), pr.Done, pr.Total)
+		if rate := p.rates[name]; rate != nil && rate() > 0 {
+			part += fmt.Sprintf(" at %.1f/s", rate())
+		}
+		parts = append(parts, part)
+	}
+	head := fmt.Sprintf("mfa-audit: users %d/%d", done, total)
+	if elapsed := now.Sub(p.start); done > 0 && done < total {
+		left := time.Duration(float64(elapsed) / float64(done) * float64(total-done))
+		head += fmt.Sprintf(", ~%s left", left.Round(time.Second))
+	}
+	return head + " · " + strings.Join(parts, " · ")
 }
 
 func (p *progress) finish() {

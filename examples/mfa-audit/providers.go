@@ -5,70 +5,124 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/openmfa/mfa-go/huaweiiam"
-	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/audit"
 	"github.com/openmfa/mfa-go/rackspace"
 	"github.com/openmfa/mfa-go/zstack"
 )
 
-// credentials are a provider's secrets, read from the environment.
-type credentials struct {
-	token, password, apiKey, ak, sk, session string
+// built is what a config turns into: the providers, what to audit of
+// each, and what the report and the progress line need to know of them.
+type built struct {
+	dir      *mfa.Directory
+	scopes   []audit.Scope
+	types    map[string]string         // provider name: config type
+	rates    map[string]func() float64 // provider name: its current pace
+	closers  []io.Closer
+	warnings []string
 }
 
-func readCredentials(p ProviderConfig, getenv Getenv) (credentials, error) {
-	var c credentials
-	var err error
-	read := func(dst *string, field, name string) {
-		if err == nil {
-			*dst, err = secret(getenv, field, name)
+func (b *built) close(logger *slog.Logger) {
+	for _, c := range b.closers {
+		if err := c.Close(); err != nil && logger != nil {
+			logger.Warn("closing a client", "error", err)
 		}
 	}
-	read(&c.token, "token_env", p.TokenEnv)
-	read(&c.password, "password_env", p.PasswordEnv)
-	read(&c.apiKey, "api_key_env", p.APIKeyEnv)
-	read(&c.ak, "ak_env", p.AKEnv)
-	read(&c.sk, "sk_env", p.SKEnv)
-	read(&c.session, "session_env", p.SessionEnv)
-	return c, err
 }
 
-// buildTargets makes a client for every provider of cfg. The closers log
-// out where a client logged in.
-func buildTargets(cfg *Config, getenv Getenv, logger *slog.Logger) ([]Target, []io.Closer, error) {
-	var targets []Target
-	var closers []io.Closer
-	for i, p := range cfg.Providers {
-		t, closer, err := buildTarget(p, getenv, logger)
+// paced is a provider that tells its pace.
+type paced interface{ Rate() float64 }
+
+// buildProviders makes a client for every provider of cfg. A provider
+// without "rate" is paced at defaultRate (0: only once a server refuses).
+func buildProviders(cfg *Config, getenv Getenv, defaultRate float64, logger *slog.Logger) (*built, error) {
+	b := &built{types: map[string]string{}, rates: map[string]func() float64{}}
+	var providers []mfa.Provider
+	var problems []string
+	for i, pc := range cfg.Providers {
+		if pc.Rate == 0 {
+			pc.Rate = defaultRate
+		}
+		p, closer, err := buildProvider(pc, getenv, logger)
 		if err != nil {
-			for _, c := range closers {
-				_ = c.Close()
-			}
-			return nil, nil, fmt.Errorf("provider %d (%s): %w", i+1, p.Name, err)
+			problems = append(problems, fmt.Sprintf("provider %d (%s): %v", i+1, pc.Name, err))
+			continue
 		}
-		targets = append(targets, t)
 		if closer != nil {
-			closers = append(closers, closer)
+			b.closers = append(b.closers, closer)
+		}
+		providers = append(providers, p)
+		b.scopes = append(b.scopes, audit.Scope{Provider: pc.Name, Users: pc.Users})
+		b.types[pc.Name] = pc.Type
+		if r, ok := p.(paced); ok {
+			b.rates[pc.Name] = r.Rate
+		}
+		for _, endpoint := range []string{pc.Endpoint, pc.IAMEndpoint} {
+			if cleartext(endpoint) {
+				b.warnings = append(b.warnings, fmt.Sprintf("provider %s sends its credentials unencrypted to %s (plain http)", pc.Name, hostOf(endpoint)))
+			}
 		}
 	}
-	return targets, closers, nil
+	if len(problems) > 0 {
+		b.close(logger)
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	var err error
+	if b.dir, err = mfa.NewDirectory(providers...); err != nil {
+		b.close(logger)
+		return nil, err
+	}
+	return b, nil
 }
 
-func buildTarget(p ProviderConfig, getenv Getenv, logger *slog.Logger) (Target, io.Closer, error) {
-	creds, err := readCredentials(p, getenv)
-	if err != nil {
-		return Target{}, nil, err
+// secret reads the variable named by the config key, or says what is
+// missing. A key left out gives the zero Secret.
+func secret(getenv Getenv, key, variable string) (mfa.Secret, error) {
+	if variable == "" {
+		return mfa.Secret{}, nil
 	}
-	t := Target{Type: p.Type, Users: p.Users}
+	v := getenv(variable)
+	if v == "" {
+		return mfa.Secret{}, fmt.Errorf("%q names the environment variable %s, which is empty or unset", key, variable)
+	}
+	return mfa.NewSecret(v), nil
+}
+
+func buildProvider(p ProviderConfig, getenv Getenv, logger *slog.Logger) (mfa.Provider, io.Closer, error) {
+	var errs []error
+	read := func(key, variable string) mfa.Secret {
+		s, err := secret(getenv, key, variable)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return s
+	}
+	token, password := read("token_env", p.TokenEnv), read("password_env", p.PasswordEnv)
+	apiKey, sk, session := read("api_key_env", p.APIKeyEnv), read("sk_env", p.SKEnv), read("session_env", p.SessionEnv)
+	var ak string
+	if p.AKEnv != "" {
+		ak = getenv(p.AKEnv)
+		if ak == "" {
+			errs = append(errs, fmt.Errorf("%q names the environment variable %s, which is empty or unset", "ak_env", p.AKEnv))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	pacing := mfa.Pacing{Rate: p.Rate, Burst: p.Burst}
 	switch p.Type {
 	case TypeHuaweiIAM, TypeHuaweiWorkspace:
 		hc := huaweiiam.Config{
 			ProjectID: p.ProjectID, DomainID: p.DomainID,
-			Token: creds.token, DomainName: p.Domain, UserName: p.Username, Password: creds.password,
-			AccessKey: creds.ak, SecretKey: creds.sk,
-			Logger: logger,
+			Token: token, DomainName: p.Domain, Username: p.Username, Password: password,
+			AccessKey: ak, SecretKey: sk,
+			Pacing: pacing, Logger: logger,
 		}
 		if p.Type == TypeHuaweiIAM {
 			hc.IAMEndpoint, hc.IAMName = p.Endpoint, p.Name
@@ -79,70 +133,62 @@ func buildTarget(p ProviderConfig, getenv Getenv, logger *slog.Logger) (Target, 
 		}
 		c, err := huaweiiam.NewClient(hc)
 		if err != nil {
-			return Target{}, nil, err
+			return nil, nil, err
 		}
 		if p.Type == TypeHuaweiIAM {
-			t.Provider = c.VirtualMFA()
-		} else {
-			t.Provider = c.WorkspaceOTP()
+			return c.VirtualMFA(), c, nil
 		}
-		return t, nil, nil
+		return c.WorkspaceOTP(), c, nil
 	case TypeRackspace:
 		format, err := rackspace.ParseFormat(p.Format)
 		if err != nil {
-			return Target{}, nil, err
+			return nil, nil, err
 		}
 		c, err := rackspace.NewClient(rackspace.Config{
 			Endpoint: p.Endpoint, Name: p.Name, Format: format,
-			Token: creds.token, Username: p.Username, APIKey: creds.apiKey, Password: creds.password,
-			Logger: logger,
+			Token: token, Username: p.Username, APIKey: apiKey, Password: password,
+			Pacing: pacing, Logger: logger,
 		})
 		if err != nil {
-			return Target{}, nil, err
+			return nil, nil, err
 		}
-		t.Provider = c
-		return t, nil, nil
+		return c, c, nil
 	case TypeZStack:
 		loc := time.UTC
 		if p.Timezone != "" {
+			var err error
 			if loc, err = time.LoadLocation(p.Timezone); err != nil {
-				return Target{}, nil, fmt.Errorf(`"timezone": %w`, err)
+				return nil, nil, fmt.Errorf(`"timezone": %w`, err)
 			}
 		}
 		c, err := zstack.NewClient(zstack.Config{
 			Endpoint: p.Endpoint, Name: p.Name, Location: loc,
-			SessionID: creds.session, AccountName: p.Account, Password: creds.password,
-			Logger: logger,
+			SessionID: session, AccountName: p.Account, Password: password,
+			Pacing: pacing, Logger: logger,
 		})
 		if err != nil {
-			return Target{}, nil, err
+			return nil, nil, err
 		}
-		t.Provider = c
-		return t, c, nil
+		return c, c, nil
 	}
-	return Target{}, nil, errors.New("unknown type " + p.Type) // ParseConfig let it through
+	return nil, nil, fmt.Errorf("unknown type %q", p.Type) // ParseConfig let it through
 }
 
-// simConfig is the config of an audit of the emulators, and the
-// environment that holds their secrets. Each vendor logs in where it can,
-// so that the audit shows every kind of credential at work.
-func simConfig(s *sim.Sim) (*Config, Getenv) {
-	c := s.Creds
-	env := map[string]string{
-		"HW_PASSWORD": c.HuaweiPassword,
-		"HW_TOKEN":    c.HuaweiToken,
-		"RAX_API_KEY": c.RackspaceAPIKey,
-		"ZS_PASSWORD": c.ZStackPassword,
+// cleartext reports whether an endpoint is plain http to a host other than
+// loopback: credentials would cross the network unencrypted.
+func cleartext(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Scheme != "http" {
+		return false
 	}
-	cfg := &Config{Providers: []ProviderConfig{
-		{Type: TypeHuaweiIAM, Name: "hw-iam", Endpoint: s.IAM.URL(), TokenEnv: "HW_TOKEN", Users: s.IAM.Users()},
-		{Type: TypeHuaweiWorkspace, Name: "hw-ws", Endpoint: s.Workspace.URL(), ProjectID: c.HuaweiProjectID,
-			IAMEndpoint: s.IAM.URL(), Domain: c.HuaweiDomain, Username: c.HuaweiUser, PasswordEnv: "HW_PASSWORD",
-			Users: s.Workspace.Users()},
-		{Type: TypeRackspace, Name: "rax", Endpoint: s.Rackspace.URL(), Username: c.RackspaceUser, APIKeyEnv: "RAX_API_KEY",
-			Users: s.Rackspace.Users()},
-		{Type: TypeZStack, Name: "zs", Endpoint: s.ZStack.URL(), Account: c.ZStackAccount, PasswordEnv: "ZS_PASSWORD",
-			Users: s.ZStack.Users()},
-	}}
-	return cfg, func(name string) string { return env[name] }
+	ip := net.ParseIP(u.Hostname())
+	return !strings.EqualFold(u.Hostname(), "localhost") && (ip == nil || !ip.IsLoopback())
+}
+
+func hostOf(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "its endpoint"
+	}
+	return u.Host
 }
