@@ -361,6 +361,19 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.Workspace.api.SetLatency(d)
 }
 
+// SetQuota gives each service a quota of perSecond requests a second with
+// a burst of burst (0: no quota), refused as Huawei's API gateway refuses:
+// 429 APIG.0308 with Retry-After: 1. The services count apart, as their
+// gateways do. Use s.IAM.SetQuota or s.Workspace.SetQuota for one.
+func (s *Server) SetQuota(perSecond float64, burst int) {
+	s.IAM.SetQuota(perSecond, burst)
+	s.Workspace.SetQuota(perSecond, burst)
+}
+
+// Refusals returns the number of requests the quotas of both services
+// refused.
+func (s *Server) Refusals() int { return s.IAM.Refusals() + s.Workspace.Refusals() }
+
 // ExpireTokens ends every token the login has issued so far, on both
 // services: their next use gets 401 APIG.0307. Token stays valid.
 func (s *Server) ExpireTokens() { s.IAM.api.ExpireTokens() }
@@ -409,6 +422,12 @@ func (h *Host) Inject(f mfatest.Fault) { h.api.Inject(f) }
 
 // ClearFaults empties the service's fault queue.
 func (h *Host) ClearFaults() { h.api.ClearFaults() }
+
+// SetQuota gives the service a quota (see Server.SetQuota).
+func (h *Host) SetQuota(perSecond float64, burst int) { h.api.SetQuota(perSecond, burst) }
+
+// Refusals returns the number of requests the service's quota refused.
+func (h *Host) Refusals() int { return int(h.api.Refusals()) }
 
 // RequestCount returns the number of requests the service has received.
 func (h *Host) RequestCount() int { return int(h.api.Requests()) }

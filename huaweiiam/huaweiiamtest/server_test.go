@@ -309,3 +309,16 @@ func TestLatency(t *testing.T) {
 	srv.SetLatency(0)
 	assert.Equal(t, 200, get(t, srv, srv.IAMURL+"/v3/users", nil))
 }
+
+func TestQuotaCountsEachServiceApart(t *testing.T) {
+	srv := newServer(t, huaweiiamtest.Options{})
+	srv.SetQuota(0.001, 1)
+	users := srv.IAMURL + "/v3/users"
+	otp := srv.WorkspaceURL + "/v2/" + srv.ProjectID + "/users/" + srv.WorkspaceUsers()[0].ID + "/otp-devices"
+	assert.Equal(t, 200, get(t, srv, users, nil))
+	assert.Equal(t, 200, get(t, srv, otp, nil), "Workspace has a quota of its own")
+	assert.Equal(t, 429, get(t, srv, users, nil))
+	assert.Equal(t, 429, get(t, srv, otp, nil))
+	assert.Equal(t, 1, srv.IAM.Refusals())
+	assert.Equal(t, 2, srv.Refusals())
+}

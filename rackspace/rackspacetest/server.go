@@ -300,6 +300,15 @@ func (s *Server) ClearFaults() { s.h.api.ClearFaults() }
 // context ends during the delay gets no answer: its connection is closed.
 func (s *Server) SetLatency(d time.Duration) { s.h.api.SetLatency(d) }
 
+// SetQuota gives the server a quota of perSecond requests a second with
+// a burst of burst (0: no quota), every path counted, the requests beyond
+// it refused as the vendor refuses for rate: 413 overLimit (in the Accept format) with
+// Retry-After: 1.
+func (s *Server) SetQuota(perSecond float64, burst int) { s.h.api.SetQuota(perSecond, burst) }
+
+// Refusals returns the number of requests the quota refused.
+func (s *Server) Refusals() int { return int(s.h.api.Refusals()) }
+
 // ExpireTokens ends every token the login has issued so far: their next
 // use gets 401 unauthorized. Token stays valid.
 func (s *Server) ExpireTokens() { s.h.api.ExpireTokens() }

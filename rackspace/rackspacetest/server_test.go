@@ -275,3 +275,14 @@ func TestCloseIsIdempotent(t *testing.T) {
 	_, err = http.Get(srv.URL + "/v2.0/users")
 	assert.Error(t, err, "a closed server refuses connections")
 }
+
+func TestQuota(t *testing.T) {
+	srv := newServer(t, rackspacetest.Options{})
+	srv.SetQuota(0.001, 2) // two requests, then none for a long while
+	assert.Equal(t, 200, get(t, srv, "/v2.0/users", nil))
+	assert.Equal(t, 200, get(t, srv, "/v2.0/users", nil))
+	assert.Equal(t, 413, get(t, srv, "/v2.0/users", nil), "refused as Rackspace refuses for rate")
+	assert.Equal(t, 1, srv.Refusals())
+	srv.SetQuota(0, 0)
+	assert.Equal(t, 200, get(t, srv, "/v2.0/users", nil), "no quota any more")
+}

@@ -281,3 +281,14 @@ func TestMaxPageSize(t *testing.T) {
 	assert.Len(t, r.Inventories, 12)
 	assert.Equal(t, len(srv.Devices()), r.Total)
 }
+
+func TestQuota(t *testing.T) {
+	srv := newServer(t, zstacktest.Options{})
+	srv.SetQuota(0.001, 1)
+	status, _ := call(t, srv, "GET", "/zstack/v1/accounts", "")
+	assert.Equal(t, 200, status)
+	status, body := call(t, srv, "GET", "/zstack/v1/accounts", "")
+	assert.Equal(t, 503, status, "ZStack has no 429")
+	assert.Contains(t, string(body), `"SYS.1012"`)
+	assert.Equal(t, 1, srv.Refusals())
+}
