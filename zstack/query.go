@@ -354,14 +354,18 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 		if o.Limit == 0 {
 			o.Limit = c.pageSize
 		}
+		guard := listing.New(c.maxListing)
 		if o.Sort.IsZero() {
+			// Sorted by uuid, a page's rows all follow those read before:
+			// the guard keeps only the greatest, and the walk's memory
+			// stays flat however long the listing.
 			o.Sort = Asc("uuid")
+			guard = listing.NewSorted(c.maxListing)
 		}
 		if len(o.Fields) > 0 && !slices.Contains(o.Fields, "uuid") {
 			o.Fields = append(slices.Clip(o.Fields), "uuid")
 		}
 		total := int64(-1)
-		guard := listing.New(c.maxListing)
 		for first := true; ; first = false {
 			o.ReplyWithCount = first
 			rows, t, err := page(ctx, o)

@@ -65,6 +65,24 @@ func TestTheLimitKeepsWhatWasRead(t *testing.T) {
 	assert.NoError(t, err, "a listing of exactly its limit ends well")
 }
 
+func TestASortedListingRemembersOneID(t *testing.T) {
+	g := NewSorted(100)
+	fresh, err := g.Page([]string{"a", "b", "b"})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true, false}, fresh)
+	fresh, err = g.Page([]string{"b", "c"})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, true}, fresh, "a row that shifted onto the next page is not read twice")
+	_, err = g.Page([]string{"a", "b"})
+	assert.ErrorIs(t, err, ErrLoop, "a page at or below what was read: the server ignores where a page starts")
+
+	g = NewSorted(3)
+	_, err = g.Page([]string{"", "x"})
+	require.NoError(t, err, "an empty first id is no loop")
+	_, err = g.Page([]string{"y", "z"})
+	assert.ErrorContains(t, err, "passed 3 rows")
+}
+
 func TestHexKeys(t *testing.T) {
 	k, ok := hexKey("00ff00ff00ff00ff00ff00ff00ff00ff")
 	require.True(t, ok)
