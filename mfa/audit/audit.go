@@ -185,43 +185,62 @@ type providerRun struct {
 
 // userState is what the audit knows of one user.
 type userState struct {
-	user    mfa.User
-	devices []DeviceRow
-	read    bool   // the devices are all known
-	reason  string // why they are not, if they are not
+	user        mfa.User
+	placeholder bool // a named user, of whom no listing has said anything yet
+	devices     []DeviceRow
+	read        bool   // the devices are all known
+	reason      string // why they are not, if they are not
 }
 
 func (pr *providerRun) name() string { return pr.scope.Provider }
 
 // audit reads the users in scope and their devices.
 func (pr *providerRun) audit() {
-	if !pr.listUsers() {
-		return
-	}
-	if pr.opts.Disabled == SkipDisabled {
-		pr.order = slices.DeleteFunc(pr.order, func(id string) bool {
-			if pr.users[id].user.Enabled {
-				return false
+	work := &queue{ready: make(chan struct{}, 1)}
+	looked := make(chan struct{})
+	go func() {
+		defer close(looked)
+		pr.lookUp(work)
+	}()
+	defer func() {
+		work.close()
+		<-looked
+	}()
+	if l, ok := pr.p.(mfa.DeviceLister); ok && pr.scope.Users == nil {
+		// One listing reads every device, once the users are known.
+		if !pr.listUsers(nil) || pr.listDevices(l) {
+			return
+		}
+		// The device listing failed: each user is asked instead.
+		for _, id := range pr.order {
+			if s := pr.users[id]; s != nil && !s.read {
+				work.push(s)
 			}
-			pr.users[id] = nil // skipped: a device listing must not bring it back
-			return true
-		})
-	}
-	pr.progress()
-	if l, ok := pr.p.(mfa.DeviceLister); ok && pr.scope.Users == nil && pr.listDevices(l) {
+		}
 		return
 	}
-	pr.lookUp()
+	// Each user's devices are asked for as soon as the user is known,
+	// while the listing pages on: the first lookups need not wait for the
+	// last page.
+	pr.listUsers(work)
 }
 
 // listUsers fills users: the listing where there is one, and the named
-// users. It reports false when the users in scope cannot be known.
-func (pr *providerRun) listUsers() bool {
+// users. Each user in scope goes to work, when not nil, as soon as it is
+// known. It reports false when the users in scope cannot be known.
+func (pr *providerRun) listUsers(work *queue) bool {
 	named := map[string]bool{}
 	for _, id := range pr.scope.Users {
 		named[id] = true
 	}
-	if l, ok := pr.p.(mfa.UserLister); ok {
+	l, lists := pr.p.(mfa.UserLister)
+	// A named user can be asked for at once, but for a disabled one left
+	// out, which only the listing tells.
+	early := pr.scope.Users != nil && (!lists || pr.opts.Disabled != SkipDisabled)
+	if early {
+		pr.addNamed(work)
+	}
+	if lists {
 		if !pr.acquire() {
 			pr.listFailure = pr.stopped()
 			return false
@@ -233,7 +252,7 @@ func (pr *providerRun) listUsers() bool {
 					return err
 				}
 				if pr.scope.Users == nil || named[u.ID] {
-					pr.add(u)
+					pr.add(u, work, false)
 				}
 			}
 			return nil
@@ -242,6 +261,8 @@ func (pr *providerRun) listUsers() bool {
 			pr.fail("", "listing users: ", err)
 			if pr.scope.Users == nil {
 				// The users read are audited; the others are not known.
+				pr.mu.Lock()
+				defer pr.mu.Unlock()
 				pr.listFailure = "not listed: the user listing failed"
 				if pr.ctx.Err() != nil {
 					pr.listFailure = pr.stopped()
@@ -253,33 +274,55 @@ func (pr *providerRun) listUsers() bool {
 			}
 		}
 	}
-	for _, id := range pr.scope.Users {
-		// Named, but not in a listing (or the provider cannot list):
-		// what the vendor says of the user is unknown.
-		pr.add(mfa.User{ID: id, Enabled: true})
+	if !early {
+		pr.addNamed(work)
 	}
 	return true
 }
 
-// add records a user the first time it is seen.
-func (pr *providerRun) add(u mfa.User) *userState {
-	if s, ok := pr.users[u.ID]; ok {
-		return s
+// addNamed adds the named users: what the vendor says of them is unknown
+// until a listing says more.
+func (pr *providerRun) addNamed(work *queue) {
+	for _, id := range pr.scope.Users {
+		pr.add(mfa.User{ID: id, Enabled: true}, work, true)
 	}
+}
+
+// add records what the vendor says of a user (a named user's placeholder
+// says nothing). A user seen for the first time goes to work, when not
+// nil, unless it is disabled and left out; a placeholder learns what a
+// listing says later.
+func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) *userState {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
 	if u.LoginMFA == "" {
 		u.LoginMFA = mfa.EnforcementUnknown
 	}
 	u.Provider = pr.name()
-	s := &userState{user: u}
+	if s, ok := pr.users[u.ID]; ok {
+		if s != nil && s.placeholder && !placeholder {
+			s.user, s.placeholder = u, false
+		}
+		return s
+	}
+	if !u.Enabled && pr.opts.Disabled == SkipDisabled {
+		pr.users[u.ID] = nil // skipped: a device listing must not bring it back
+		return nil
+	}
+	s := &userState{user: u, placeholder: placeholder}
 	pr.users[u.ID] = s
 	pr.order = append(pr.order, u.ID)
+	if work != nil {
+		work.push(s)
+	}
+	pr.progressLocked()
 	return s
 }
 
 // listDevices reads every device with one listing; a device whose owner
-// the user listing did not name makes a user of its own, of whom the vendor
-// said nothing else. It reports false
-// when the listing failed, so that the devices are asked for user by user.
+// the user listing did not name makes a user of its own, of whom the
+// vendor said nothing else. It reports false when the listing failed, so
+// that the devices are asked for user by user.
 func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 	if !pr.acquire() {
 		return false
@@ -295,18 +338,13 @@ func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 		}
 		byUser[d.UserID()] = append(byUser[d.UserID()], rowOf(pr.name(), d))
 	}
+	for id, rows := range byUser {
+		if s := pr.add(mfa.User{ID: id, Name: rows[0].UserName, Enabled: true}, nil, false); s != nil {
+			s.devices = rows
+		}
+	}
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	for id, rows := range byUser {
-		s, known := pr.users[id]
-		switch {
-		case !known:
-			s = pr.add(mfa.User{ID: id, Name: rows[0].UserName, Enabled: true})
-		case s == nil:
-			continue // a disabled user, skipped
-		}
-		s.devices = rows
-	}
 	for _, id := range pr.order {
 		pr.users[id].read = true
 	}
@@ -315,29 +353,21 @@ func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 	return true
 }
 
-// lookUp asks for the devices of each user not yet read, as slots free up.
-func (pr *providerRun) lookUp() {
+// lookUp asks for the devices of each user work holds, as slots free up,
+// until work is closed and empty. When the run is cut short, the users not
+// read keep no reason here: the report gives them the run's.
+func (pr *providerRun) lookUp(work *queue) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, id := range pr.order {
-		s := pr.users[id]
-		if s.read {
-			continue
-		}
-		if !pr.acquire() {
-			pr.mu.Lock()
-			for _, id := range pr.order {
-				if s := pr.users[id]; !s.read && s.reason == "" {
-					s.reason = pr.stopped()
-				}
-			}
-			pr.mu.Unlock()
+	for {
+		s, ok := work.pop()
+		if !ok || !pr.acquire() {
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			devices, err := pr.p.UserDevices(pr.ctx, id)
+			devices, err := pr.p.UserDevices(pr.ctx, s.user.ID)
 			pr.release()
 			rows := make([]DeviceRow, len(devices))
 			for i, d := range devices {
@@ -349,14 +379,66 @@ func (pr *providerRun) lookUp() {
 			case err == nil:
 				s.devices, s.read = rows, true
 			case pr.ctx.Err() != nil:
-				s.reason = pr.stopped()
 			default:
 				s.reason = "not read: the call failed"
-				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: id, Message: err.Error()})
+				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: s.user.ID, Message: err.Error()})
 			}
 			pr.done++
 			pr.progressLocked()
 		}()
+	}
+}
+
+// queue is the users whose devices are to be asked for, in the order they
+// became known: a listing adds to it while lookups take from it. It is
+// unbounded, so that a listing never waits on lookups, which may wait on
+// the slot it holds.
+type queue struct {
+	mu     sync.Mutex
+	users  []*userState
+	closed bool
+	ready  chan struct{} // signalled when users or closed change
+}
+
+func (q *queue) push(s *userState) {
+	q.mu.Lock()
+	q.users = append(q.users, s)
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *queue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// pop returns the next user, waiting for one; false once the queue is
+// closed and empty.
+func (q *queue) pop() (*userState, bool) {
+	for {
+		q.mu.Lock()
+		if len(q.users) > 0 {
+			s := q.users[0]
+			q.users[0] = nil
+			q.users = q.users[1:]
+			q.mu.Unlock()
+			return s, true
+		}
+		closed := q.closed
+		q.mu.Unlock()
+		if closed {
+			return nil, false
+		}
+		<-q.ready
 	}
 }
 
@@ -368,12 +450,6 @@ func (pr *providerRun) fail(userID, what string, err error) {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
 	pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: userID, Message: what + err.Error()})
-}
-
-func (pr *providerRun) progress() {
-	pr.mu.Lock()
-	defer pr.mu.Unlock()
-	pr.progressLocked()
 }
 
 // progressLocked tells Options.Progress; pr.mu is held.
@@ -448,7 +524,11 @@ func (r *runner) report(rules map[string]bool) *Report {
 				found = nil
 			case !s.read:
 				sum.UsersNotAudited++
-				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: id, Reason: s.reason})
+				reason := s.reason
+				if reason == "" {
+					reason = r.stopped()
+				}
+				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: id, Reason: reason})
 				found = nil // what is not known is no finding
 			default:
 				sum.UsersAudited++
