@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // designConfig is the config of design.md, as a user would write it.
@@ -29,7 +31,7 @@ func TestParseConfigReadsTheDesignExample(t *testing.T) {
 	assert.Nil(t, cfg.Providers[3].Users, "no users: every user the provider lists")
 
 	env := map[string]string{"HW_TOKEN": "hw-secret-token", "RAX_TOKEN": "rax-secret-token", "ZS_SESSION": "zs-session"}
-	b, err := buildProviders(cfg, func(k string) string { return env[k] }, 0, nil)
+	b, err := buildProviders(cfg, func(k string) string { return env[k] }, mfa.Pacing{}, nil)
 	require.NoError(t, err)
 	defer b.close(nil)
 	var names []string
@@ -107,7 +109,7 @@ func TestBuildProvidersNeedsTheEnvironment(t *testing.T) {
 		{"type":"rackspace","endpoint":"https://r.example","username":"u","api_key_env":"RAX_KEY"},
 		{"type":"zstack","endpoint":"https://z.example","session_env":"ZS_SESSION"}]}`))
 	require.NoError(t, err)
-	_, err = buildProviders(cfg, func(string) string { return "" }, 0, nil)
+	_, err = buildProviders(cfg, func(string) string { return "" }, mfa.Pacing{}, nil)
 	assert.ErrorContains(t, err, `provider 1 (rackspace): "api_key_env" names the environment variable RAX_KEY, which is empty or unset`)
 	assert.ErrorContains(t, err, `provider 2 (zstack): "session_env" names the environment variable ZS_SESSION`, "every provider's problem at once")
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -112,7 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Ge
 		}
 	}
 
-	built, err := buildProviders(cfg, getenv, opts.rate, logger)
+	built, err := buildProviders(cfg, getenv, mfa.Pacing{Rate: opts.rate}, logger)
 	if err != nil {
 		return fail(exitUsage, "%s: %v", configName(opts.config), err)
 	}
@@ -163,7 +162,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (opts options, code int
 	rules := flags.String("rules", "", "the `rules` to apply, comma-separated; all by default")
 	include := flags.Bool("include-disabled", false, "flag disabled users as enabled ones (by default they are listed, not flagged)")
 	exclude := flags.Bool("exclude-disabled", false, "leave disabled users out of the report, and make no call about them")
-	flags.Float64Var(&opts.rate, "rate", 0, "the most requests per `second` to each provider whose config sets no \"rate\"; 0: none until a provider refuses one")
+	flags.Float64Var(&opts.rate, "rate", 0, "the most requests per second (the `rate`) to each provider whose config sets none; 0: none until a provider refuses one")
 	flags.BoolVar(&opts.verbose, "v", false, "log requests, retries and changes of rate to stderr (never a credential)")
 	version := flags.Bool("version", false, "print the version and exit")
 
@@ -230,12 +229,12 @@ func writeHelp(w io.Writer, flags *flag.FlagSet) {
 	}
 	fmt.Fprintf(tw, "  %s\tthe former name of %s, accepted by -rules\n", audit.RuleNoActiveDevice, audit.RuleNoMFA)
 	_ = tw.Flush()
-	fmt.Fprintf(w, "\n%s\n\nConfig keys per provider: ", exitHelp)
+	fmt.Fprintf(w, "\n%s\n\nConfig keys per provider type (a provider without \"users\" is audited whole):\n", exitHelp)
 	var lines []string
 	for _, t := range types {
 		lines = append(lines, fmt.Sprintf("  %s: %s", t, strings.Join(keysFor(t), ", ")))
 	}
-	fmt.Fprintf(w, "(a provider without \"users\" is audited whole)\n%s\n\n%s\n", strings.Join(lines, "\n"), example)
+	fmt.Fprintf(w, "%s\n\n%s\n", strings.Join(lines, "\n"), example)
 }
 
 // readConfig reads the config file under ctx: a path that is not a
@@ -277,14 +276,4 @@ func configName(path string) string {
 		return "the emulators' config"
 	}
 	return path
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -40,16 +40,18 @@ func (b *built) close(logger *slog.Logger) {
 type paced interface{ Rate() float64 }
 
 // buildProviders makes a client for every provider of cfg. A provider
-// without "rate" is paced at defaultRate (0: only once a server refuses).
-func buildProviders(cfg *Config, getenv Getenv, defaultRate float64, logger *slog.Logger) (*built, error) {
+// without "rate" is paced as pacing says (the -rate flag's rate; 0: only
+// once a server refuses).
+func buildProviders(cfg *Config, getenv Getenv, pacing mfa.Pacing, logger *slog.Logger) (*built, error) {
 	b := &built{types: map[string]string{}, rates: map[string]func() float64{}}
 	var providers []mfa.Provider
 	var problems []string
 	for i, pc := range cfg.Providers {
-		if pc.Rate == 0 {
-			pc.Rate = defaultRate
+		own := pacing
+		if pc.Rate > 0 {
+			own.Rate, own.Burst = pc.Rate, pc.Burst
 		}
-		p, closer, err := buildProvider(pc, getenv, logger)
+		p, closer, err := buildProvider(pc, getenv, own, logger)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("provider %d (%s): %v", i+1, pc.Name, err))
 			continue
@@ -94,7 +96,7 @@ func secret(getenv Getenv, key, variable string) (mfa.Secret, error) {
 	return mfa.NewSecret(v), nil
 }
 
-func buildProvider(p ProviderConfig, getenv Getenv, logger *slog.Logger) (mfa.Provider, io.Closer, error) {
+func buildProvider(p ProviderConfig, getenv Getenv, pacing mfa.Pacing, logger *slog.Logger) (mfa.Provider, io.Closer, error) {
 	var errs []error
 	read := func(key, variable string) mfa.Secret {
 		s, err := secret(getenv, key, variable)
@@ -115,7 +117,6 @@ func buildProvider(p ProviderConfig, getenv Getenv, logger *slog.Logger) (mfa.Pr
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	pacing := mfa.Pacing{Rate: p.Rate, Burst: p.Burst}
 	switch p.Type {
 	case TypeHuaweiIAM, TypeHuaweiWorkspace:
 		hc := huaweiiam.Config{
