@@ -27,7 +27,7 @@ const (
 	raiseBy = 1.03
 	// catchUpBy raises a rate set before a full second of answers could
 	// tell what the server accepts (a run that is refused at its start).
-	catchUpBy = 2
+	catchUpBy = 1.25
 )
 
 // pacer spaces the requests of one Client as mfa.Pacing says. It starts
@@ -87,21 +87,24 @@ func (p *pacer) wait(req *http.Request) error {
 	return &mfa.APIError{Provider: p.provider, Message: errPastDeadline.Error(), Kind: mfa.ErrRateLimited}
 }
 
-// observe learns from the answer to a request sent at sent.
-func (p *pacer) observe(status int, sent time.Time) {
+// observe learns from the answer to a request that began waiting for its
+// turn at queued.
+func (p *pacer) observe(status int, queued time.Time) {
 	switch {
 	case status >= 200 && status < 300:
 		p.succeeded()
 	case status == http.StatusTooManyRequests || status == http.StatusRequestEntityTooLarge:
-		p.refused(sent)
+		p.refused(queued)
 	}
 }
 
-func (p *pacer) refused(sent time.Time) {
+func (p *pacer) refused(queued time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if sent.Before(p.lowered) {
-		return // sent at the old rate: its refusal says nothing new
+	if queued.Before(p.lowered) {
+		// Its turn was given at the old rate (a turn, once given, is not
+		// moved): its refusal says nothing new.
+		return
 	}
 	now := time.Now()
 	from := p.limiter.Limit()
@@ -129,6 +132,12 @@ func (p *pacer) succeeded() {
 	p.accepted.add(now)
 	from := p.limiter.Limit()
 	if from >= p.ceiling || now.Sub(p.raised) < time.Second {
+		return
+	}
+	if p.accepted.rate(now) < from*0.9 {
+		// The calls do not use the rate they have (the caller sends
+		// fewer): a higher one would be untested, and the first burst at
+		// it refused.
 		return
 	}
 	to := min(p.ceiling, from*raiseBy+0.5)
@@ -163,17 +172,17 @@ func (w *successWindow) add(now time.Time) {
 	}
 }
 
-// rate returns the successes per second over the last second, or over
-// the time since the first success when that is shorter (at least a
-// tenth): a run that has just begun has no full second to count.
+// rate returns the successes of the last second: the rate the server
+// accepts, once it refuses more. A run younger than a second counts its
+// successes as a second's: an API gateway's burst is about a second of its
+// quota, and a run refused at its start has seen little more.
 func (w *successWindow) rate(now time.Time) rate.Limit {
 	w.advance(now)
 	n := 0
 	for _, c := range w.counts {
 		n += c
 	}
-	span := min(time.Second, max(100*time.Millisecond, now.Sub(w.first)))
-	return rate.Limit(float64(n) / span.Seconds())
+	return rate.Limit(n)
 }
 
 // full reports whether the window has counted a whole second.
@@ -208,16 +217,16 @@ func (t pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.pacer == nil {
 		return t.next.RoundTrip(req)
 	}
+	queued := time.Now()
 	if err := t.pacer.wait(req); err != nil {
 		if req.Body != nil {
 			req.Body.Close() // a RoundTripper owns the body, even when it fails
 		}
 		return nil, err
 	}
-	sent := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	if err == nil && t.pacer.ceiling != 0 {
-		t.pacer.observe(resp.StatusCode, sent)
+		t.pacer.observe(resp.StatusCode, queued)
 	}
 	return resp, err
 }
