@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bytedance/sonic"
+	jsonexp "github.com/go-json-experiment/json"
 	gojson "github.com/goccy/go-json"
 	hwutils "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/utils"
 	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
@@ -31,6 +32,7 @@ var decoders = []decoder{
 	}},
 	{"json-iterator", jsoniter.ConfigCompatibleWithStandardLibrary.Unmarshal},
 	{"goccy-go-json", gojson.Unmarshal},
+	{"json-experiment", func(data []byte, v any) error { return jsonexp.Unmarshal(data, v) }},
 	{"sonic", sonic.Unmarshal},
 	{"sonic-std", sonic.ConfigStd.Unmarshal},
 }

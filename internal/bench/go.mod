@@ -1,9 +1,10 @@
 module github.com/openmfa/mfa-go/internal/bench
 
-go 1.24.0
+go 1.26
 
 require (
 	github.com/bytedance/sonic v1.15.5
+	github.com/go-json-experiment/json v1.27.2
 	github.com/goccy/go-json v0.12.0
 	github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.207
 	github.com/json-iterator/go v1.1.13-0.20220915233716-71ac16282d12

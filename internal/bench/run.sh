@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # run.sh reproduces every figure of BENCHMARKS.md (at the repository root).
 #
-#   internal/bench/run.sh              # every section, about 15 minutes
+#   internal/bench/run.sh              # every section, about 40 minutes
 #   internal/bench/run.sh huawei size  # some sections
 #   COUNT=5 OUT=/tmp/b internal/bench/run.sh
 #
-# Sections: machine huawei decode cost rackspace zstack audit stream size
-# profile.
+# Sections: machine huawei decode cost rackspace zstack audit quota memory
+# stream size profile.
 # Raw `go test -bench` output goes to $OUT/<section>.txt, the benchstat
 # tables to $OUT/<section>.stat, profiles to $OUT/profile-*. Benchmarks run
 # -count=$COUNT times (10 by default) and benchstat gives medians with 95 %
@@ -73,35 +73,23 @@ section_cost() { bench "$root/huaweiiam" cost 'CallCost'; }
 section_rackspace() { bench "$root/rackspace" rackspace 'OTPDevices50'; }
 section_zstack() { bench "$root/zstack" zstack 'SecretsPage1000'; }
 
-# Item 3: one audit of 10,000 users per run (each run starts fresh
-# emulators); the metrics are the figures.
-section_audit() { bench "$root/examples/mfa-audit" audit 'Audit10k' -benchtime=1x -timeout=30m; }
+# The audit of every user of the four emulated APIs at 20 ms a request and
+# 64 calls in flight: 2,500 and 25,000 users per API (each run starts
+# fresh servers); the metrics are the figures.
+section_audit() { bench "$root/examples/mfa-audit" audit '^BenchmarkAudit$' -benchtime=1x -timeout=60m; }
 
-# Item 4: peak heap of a walk over 10,000 and 100,000 secrets (3 walks a
-# run), and the ratio of the medians; ZStackKeep keeps every device, for
-# contrast.
-section_stream() {
-	bench "$here" stream 'ZStack(Stream|Keep)' -benchtime=3x -timeout=30m
-	awk '
-		$1 ~ /^BenchmarkZStack(Stream|Keep)\/secrets=/ {
-			split($1, parts, "[/=-]"); key = parts[1] " " parts[3]
-			for (i = 2; i < NF; i++) if ($(i + 1) ~ /^peak-(heap|live)-B$/) { k = key " " $(i + 1); v[k, ++c[k]] = $i }
-		}
-		function median(k,   i, j, t, n) {
-			n = c[k]
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[k, j] < v[k, i]) { t = v[k, i]; v[k, i] = v[k, j]; v[k, j] = t }
-			return n % 2 ? v[k, (n + 1) / 2] : (v[k, n / 2] + v[k, n / 2 + 1]) / 2
-		}
-		END {
-			split("BenchmarkZStackStream BenchmarkZStackKeep", benches, " ")
-			split("peak-heap-B peak-live-B", metrics, " ")
-			for (b = 1; b <= 2; b++) for (m = 1; m <= 2; m++) {
-				small = median(benches[b] " 10000 " metrics[m]); large = median(benches[b] " 100000 " metrics[m])
-				printf "%s %s, median of %d runs: 10,000 secrets %.2f MiB, 100,000 secrets %.2f MiB, ratio %.2f\n",
-					substr(benches[b], 10), metrics[m], c[benches[b] " 10000 " metrics[m]], small / 1048576, large / 1048576, large / small
-			}
-		}' "$out/stream.txt" | tee "$out/stream.ratio"
-}
+# The same audit of 2,500 users per API under a quota of 50 requests a
+# second per API: adaptive pacing, the rate set at the quota, no pacing.
+section_quota() { bench "$root/examples/mfa-audit" quota '^BenchmarkAuditQuota$' -benchtime=1x -timeout=120m; }
+
+# The whole program over about 1,000,000 ZStack secrets, the server in a
+# process of its own: the audit's peak resident memory.
+section_memory() { bench "$root/examples/mfa-audit" memory '^BenchmarkAuditMemory$' -benchtime=1x -timeout=60m; }
+
+# What a ZStack walk over 10,000 and 100,000 secrets holds: retained-B, the
+# live heap at each page's end (5 walks a run); ZStackKeep keeps every
+# device, for contrast.
+section_stream() { bench "$here" stream 'ZStack(Stream|Keep)' -benchtime=5x -timeout=30m; }
 
 # Item 5: binary sizes and module graphs.
 section_size() {
@@ -145,7 +133,7 @@ section_profile() {
 }
 
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(machine huawei decode cost rackspace zstack audit stream size profile)
+[ ${#sections[@]} -gt 0 ] || sections=(machine huawei decode cost rackspace zstack audit quota memory stream size profile)
 for s in "${sections[@]}"; do
 	"section_$s"
 done

@@ -23,8 +23,14 @@ const (
 	// a refusal lowers the rate to.
 	lowerTo = 0.9
 	// raiseBy is how much a second of calls without a refusal raises the
-	// rate: slowly, so that refusals stay rare.
+	// rate back towards what the server was seen to accept.
 	raiseBy = 1.03
+	// nearAccepted is the share of the accepted rate that raiseBy raises
+	// to; past it, each second raises the rate by probeBy of the accepted
+	// rate only, so that a server whose quota is full refuses again seldom,
+	// while one whose quota grew is found out in time.
+	nearAccepted = 0.97
+	probeBy      = 0.005
 	// catchUpBy raises a rate set before a full second of answers could
 	// tell what the server accepts (a run that is refused at its start).
 	catchUpBy = 1.25
@@ -46,9 +52,9 @@ type pacer struct {
 	lowered  time.Time // requests sent before it were sent at a higher rate
 	raised   time.Time
 	accepted successWindow
-	// known is the rate a refusal lowered to once a full second of
-	// answers was counted; below it, the rate catches up fast.
-	known rate.Limit
+	// accepts is the rate the server accepted when it last refused, once
+	// a full second of answers was counted; rate.Inf before.
+	accepts rate.Limit
 }
 
 func newPacer(provider string, pacing mfa.Pacing, log *slog.Logger) *pacer {
@@ -61,7 +67,7 @@ func newPacer(provider string, pacing mfa.Pacing, log *slog.Logger) *pacer {
 		ceiling = 0 // never raised, and answers are not observed
 	}
 	burst := max(pacing.Burst, 1)
-	return &pacer{limiter: rate.NewLimiter(limit, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, known: rate.Inf}
+	return &pacer{limiter: rate.NewLimiter(limit, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, accepts: rate.Inf}
 }
 
 // Rate returns the current rate in requests per second, or 0 when
@@ -109,15 +115,16 @@ func (p *pacer) refused(queued time.Time) {
 	now := time.Now()
 	from := p.limiter.Limit()
 	base := from
-	if seen := p.accepted.rate(now); seen > 0 && seen < base {
+	seen := p.accepted.rate(now)
+	if seen > 0 && seen < base {
 		base = seen
 	}
 	if base == rate.Inf {
 		return // nothing accepted yet to pace by: Retry-After alone says when to come back
 	}
 	to := max(minRate, base*lowerTo)
-	if p.accepted.full(now) {
-		p.known = to
+	if p.accepted.full(now) && seen > 0 {
+		p.accepts = seen
 	}
 	p.limiter.SetLimitAt(now, to)
 	p.limiter.SetBurstAt(now, p.burst)
@@ -140,10 +147,16 @@ func (p *pacer) succeeded() {
 		// it refused.
 		return
 	}
-	to := min(p.ceiling, from*raiseBy+0.5)
-	if from < p.known {
-		to = min(p.ceiling, p.known, from*catchUpBy)
+	var to rate.Limit
+	switch {
+	case p.accepts == rate.Inf:
+		to = from * catchUpBy
+	case from < p.accepts*nearAccepted:
+		to = min(from*raiseBy+0.5, p.accepts*nearAccepted)
+	default:
+		to = from + p.accepts*probeBy
 	}
+	to = min(p.ceiling, to)
 	p.limiter.SetLimitAt(now, to)
 	p.raised = now
 	p.log.Debug("rate raised", "provider", p.provider, "from", limitText(from), "to", limitText(to))
