@@ -278,9 +278,9 @@ func (c *createTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// member is a member the body must have: a body without it is some other
-// answer (the wrong API's, a gateway's), not an empty one. A null list is
-// an empty list; a null object is no answer.
+// member is an object the body must hold: a body without it is some other
+// answer (the wrong API's, a gateway's), and a null one is no answer. (A
+// list member is read with listOf, in one pass.)
 type member[T any] struct {
 	set, null bool
 	value     T
@@ -296,15 +296,31 @@ func (m *member[T]) UnmarshalJSON(b []byte) error {
 }
 
 // get returns the member's value, or an error made by resp.Invalid when
-// the body lacked it, or held null and nullOK is false.
-func (m *member[T]) get(resp *transport.Response, key string, nullOK bool) (T, error) {
+// the body lacked it or held null.
+func (m *member[T]) get(resp *transport.Response, key string) (T, error) {
 	switch {
 	case !m.set:
 		return m.value, resp.Invalid(fmt.Errorf("no %q member", key))
-	case m.null && !nullOK:
+	case m.null:
 		return m.value, resp.Invalid(fmt.Errorf("%q is null", key))
 	}
 	return m.value, nil
+}
+
+// listOf returns the list member of a body, decoded into a pointer set to
+// a fresh empty list beforehand: the JSON library leaves it as it is when
+// the member is absent, fills it when it is there, and sets it to nil when
+// it is null. So the list decodes in one pass, with no method of its own,
+// and a body without the member (the wrong API's, a gateway's) is told
+// from an empty list: it is an error. A null list is an empty one.
+func listOf[T any](resp *transport.Response, list *[]T, key string) ([]T, error) {
+	switch {
+	case list == nil:
+		return nil, nil
+	case *list == nil:
+		return nil, resp.Invalid(fmt.Errorf("no %q member", key))
+	}
+	return *list, nil
 }
 
 // decodeVirtualMFADevice decodes {"virtual_mfa_device":{...}}. userID fills
@@ -316,7 +332,7 @@ func decodeVirtualMFADevice(resp *transport.Response, provider, userID string) (
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	w, err := body.Device.get(resp, "virtual_mfa_device", false)
+	w, err := body.Device.get(resp, "virtual_mfa_device")
 	if err != nil {
 		return nil, err
 	}
@@ -331,13 +347,13 @@ func decodeVirtualMFADevice(resp *transport.Response, provider, userID string) (
 
 // decodeVirtualMFADevices decodes {"virtual_mfa_devices":[...]}.
 func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*VirtualMFADevice, error) {
-	var body struct {
-		Devices member[[]virtualMFADeviceWire] `json:"virtual_mfa_devices"`
-	}
+	body := struct {
+		Devices *[]virtualMFADeviceWire `json:"virtual_mfa_devices"`
+	}{Devices: new([]virtualMFADeviceWire)}
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	ws, err := body.Devices.get(resp, "virtual_mfa_devices", true)
+	ws, err := listOf(resp, body.Devices, "virtual_mfa_devices")
 	if err != nil {
 		return nil, err
 	}
@@ -357,13 +373,13 @@ func decodeVirtualMFADevices(resp *transport.Response, provider string) ([]*Virt
 // id an item left out. A create_time in no known layout does not fail the
 // list: it is kept raw, and a warning goes to log.
 func decodeOTPDevices(resp *transport.Response, provider, userID string, log *slog.Logger) ([]*OTPDevice, error) {
-	var body struct {
-		Devices member[[]otpDeviceWire] `json:"otp_devices"`
-	}
+	body := struct {
+		Devices *[]otpDeviceWire `json:"otp_devices"`
+	}{Devices: new([]otpDeviceWire)}
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	ws, err := body.Devices.get(resp, "otp_devices", true)
+	ws, err := listOf(resp, body.Devices, "otp_devices")
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +416,7 @@ func decodeLoginProtect(resp *transport.Response, userID string) (*LoginProtect,
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	w, err := body.Protect.get(resp, "login_protect", false)
+	w, err := body.Protect.get(resp, "login_protect")
 	if err != nil {
 		return nil, err
 	}
@@ -412,13 +428,13 @@ func decodeLoginProtect(resp *transport.Response, userID string) (*LoginProtect,
 
 // decodeLoginProtects decodes {"login_protects":[...]}.
 func decodeLoginProtects(resp *transport.Response) ([]*LoginProtect, error) {
-	var body struct {
-		Protects member[[]loginProtectWire] `json:"login_protects"`
-	}
+	body := struct {
+		Protects *[]loginProtectWire `json:"login_protects"`
+	}{Protects: new([]loginProtectWire)}
 	if err := resp.DecodeJSON(&body); err != nil {
 		return nil, err
 	}
-	ws, err := body.Protects.get(resp, "login_protects", true)
+	ws, err := listOf(resp, body.Protects, "login_protects")
 	if err != nil {
 		return nil, err
 	}
@@ -458,14 +474,14 @@ type usersPage struct {
 // "enabled" takes enabled, the value the listing filtered on. Login MFA
 // is left unknown: login protection is read by another call.
 func decodeIAMUsers(resp *transport.Response, provider string, enabled bool) (usersPage, error) {
-	var body struct {
-		Links iamLinksWire          `json:"links"`
-		Users member[[]iamUserWire] `json:"users"`
-	}
+	body := struct {
+		Links iamLinksWire   `json:"links"`
+		Users *[]iamUserWire `json:"users"`
+	}{Users: new([]iamUserWire)}
 	if err := resp.DecodeJSON(&body); err != nil {
 		return usersPage{}, err
 	}
-	ws, err := body.Users.get(resp, "users", true)
+	ws, err := listOf(resp, body.Users, "users")
 	if err != nil {
 		return usersPage{}, err
 	}
@@ -491,14 +507,14 @@ func decodeIAMUsers(resp *transport.Response, provider string, enabled bool) (us
 // locked or expired; the listing does not say whether login asks for the
 // OTP device, so login MFA is unknown.
 func decodeWorkspaceUsers(resp *transport.Response, provider string) (usersPage, error) {
-	var body struct {
-		TotalCount *int                        `json:"total_count"`
-		Users      member[[]workspaceUserWire] `json:"users"`
-	}
+	body := struct {
+		TotalCount *int                 `json:"total_count"`
+		Users      *[]workspaceUserWire `json:"users"`
+	}{Users: new([]workspaceUserWire)}
 	if err := resp.DecodeJSON(&body); err != nil {
 		return usersPage{}, err
 	}
-	ws, err := body.Users.get(resp, "users", true)
+	ws, err := listOf(resp, body.Users, "users")
 	if err != nil {
 		return usersPage{}, err
 	}
