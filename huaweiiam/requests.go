@@ -208,6 +208,10 @@ func (s *VirtualMFAService) LoginProtects(ctx context.Context) ([]*LoginProtect,
 // range stops the listing.
 func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 	return func(yield func(mfa.User, error) bool) {
+		if ctx == nil {
+			yield(mfa.User{}, fmt.Errorf("%s: %w: nil context", s.name, mfa.ErrBadRequest))
+			return
+		}
 		tc, err := s.client()
 		if err != nil {
 			yield(mfa.User{}, err)

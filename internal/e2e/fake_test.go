@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/openmfa/mfa-go/internal/sim"
 )
 
 // The ids the fake servers answer with.
@@ -18,26 +16,31 @@ const (
 	fakeDevice = "d1"
 	// fakeSeed is the TOTP seed of the fake ZStack secret.
 	fakeSeed = "SEEDSENTINEL7F3A"
+	// fakePhone is the number of the fake Rackspace mobile phone; its XML
+	// form is written as people write it.
+	fakePhone    = "12658943489"
+	fakePhoneXML = "+1 265-894-3489"
 )
 
 // fakeCreds are distinctive credentials for clients that talk to fake
 // servers.
-var fakeCreds = sim.Credentials{
-	HuaweiToken:       "HWTOKEN-SENTINEL-7f3a91c2",
-	HuaweiDomain:      "fake-domain",
-	HuaweiUser:        "fake-auditor",
-	HuaweiPassword:    "HWPASS-SENTINEL-2b8c44d1",
-	HuaweiProjectID:   "0bec5db98280d2d02fd6c00c2de791ce",
-	HuaweiDomainID:    "d78cbac186b744899480f25bd022f468",
-	HuaweiAK:          "HWAKSENTINEL5E6F7A8B",
-	HuaweiSK:          "HWSK-SENTINEL-9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
-	RackspaceToken:    "RAXTOKEN-SENTINEL-6a1b2c3d",
-	RackspaceUser:     "fake-auditor",
-	RackspaceAPIKey:   "RAXKEY-SENTINEL-4e5f6a7b",
-	RackspacePassword: "RAXPASS-SENTINEL-8c9d0e1f",
-	ZStackSession:     "ZSSESSION-SENTINEL-2d3e4f5a",
-	ZStackAccount:     "admin",
-	ZStackPassword:    "ZSPASS-SENTINEL-6b7c8d9e",
+var fakeCreds = credentials{
+	HuaweiToken:         "HWTOKEN-SENTINEL-7f3a91c2",
+	HuaweiDomain:        "fake-domain",
+	HuaweiUser:          "fake-auditor",
+	HuaweiPassword:      "HWPASS-SENTINEL-2b8c44d1",
+	HuaweiProjectID:     "0bec5db98280d2d02fd6c00c2de791ce",
+	HuaweiDomainID:      "d78cbac186b744899480f25bd022f468",
+	HuaweiAK:            "HWAKSENTINEL5E6F7A8B",
+	HuaweiSK:            "HWSK-SENTINEL-9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
+	HuaweiSecurityToken: "SECTOKEN-SENTINEL-3f4a5b6c",
+	RackspaceToken:      "RAXTOKEN-SENTINEL-6a1b2c3d",
+	RackspaceUser:       "fake-auditor",
+	RackspaceAPIKey:     "RAXKEY-SENTINEL-4e5f6a7b",
+	RackspacePassword:   "RAXPASS-SENTINEL-8c9d0e1f",
+	ZStackSession:       "ZSSESSION-SENTINEL-2d3e4f5a",
+	ZStackAccount:       "admin",
+	ZStackPassword:      "ZSPASS-SENTINEL-6b7c8d9e",
 }
 
 // isLogin reports whether r is a login or logout call of k's API.
@@ -75,34 +78,79 @@ func serveLogin(k kind, w http.ResponseWriter, r *http.Request, token string) {
 	}
 }
 
-// validBody returns a body of k's API that decodes to one device, d1 of
-// u1 (Huawei IAM: the serial number iam/mfa/u1), for the call r.
+// The XML namespaces of Rackspace Identity.
+const (
+	raxNS      = "http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0"
+	identityNS = "http://docs.openstack.org/identity/api/v2.0"
+)
+
+// validBody returns a body of k's API for the call r that decodes to one
+// row: the device d1 of u1 (Huawei IAM: the serial number iam/mfa/u1), the
+// user u1, or (Rackspace) the phone p1 of u1, whose number is fakePhone.
+// A Rackspace UserDevices reads d1 and p1.
 func validBody(k kind, r *http.Request) (contentType, body string) {
-	const raxNS = "http://docs.rackspace.com/identity/api/ext/RAX-AUTH/v1.0"
+	p := r.URL.Path
 	switch k {
 	case kIAM:
-		if strings.HasSuffix(r.URL.Path, "/virtual-mfa-devices") {
+		switch {
+		case strings.HasSuffix(p, "/virtual-mfa-devices"):
 			return "application/json", `{"virtual_mfa_devices":[{"user_id":"u1","serial_number":"iam/mfa/u1"}]}`
+		case strings.HasSuffix(p, "/login-protects"):
+			return "application/json", `{"login_protects":[{"user_id":"u1","enabled":true,"verification_method":"vmfa"}]}`
+		case p == "/v3/users":
+			return "application/json", `{"links":{"self":"http://iam/v3/users","previous":null,"next":null},"users":[{"id":"u1","name":"zhangsan","enabled":true}]}`
 		}
 		return "application/json", `{"virtual_mfa_device":{"user_id":"u1","serial_number":"iam/mfa/u1"}}`
 	case kWorkspace:
+		if strings.HasSuffix(p, "/users") {
+			return "application/json", `{"total_count":1,"users":[{"id":"u1","user_name":"zhangsan","disabled":false,"locked":false}]}`
+		}
 		return "application/json", `{"otp_devices":[{"id":"d1","user_id":"u1","user_name":"zhangsan","status":"REGISTERED","create_time":"2020-04-10 06:45:14"}]}`
 	case kRaxJSON:
-		if strings.HasSuffix(r.URL.Path, "/otp-devices") {
+		switch {
+		case strings.HasSuffix(p, "/otp-devices"):
 			return "application/json", `{"RAX-AUTH:otpDevices":[{"id":"d1","verified":true,"name":"phone"}]}`
+		case strings.HasSuffix(p, "/mobile-phones"):
+			return "application/json", `{"RAX-AUTH:mobilePhones":[{"id":"p1","verified":true,"number":"` + fakePhone + `"}]}`
+		case p == "/v2.0/users":
+			return "application/json", `{"users":[{"id":"u1","username":"zhangsan","enabled":true,"RAX-AUTH:multiFactorEnabled":true}]}`
 		}
 		return "application/json", `{"RAX-AUTH:otpDevice":{"id":"d1","verified":true,"name":"phone"}}`
 	case kRaxXML:
-		if strings.HasSuffix(r.URL.Path, "/otp-devices") {
-			return "application/xml", `<?xml version="1.0" encoding="UTF-8"?><rax-auth:otpDevices xmlns:rax-auth="` + raxNS +
+		const head = `<?xml version="1.0" encoding="UTF-8"?>`
+		switch {
+		case strings.HasSuffix(p, "/otp-devices"):
+			return "application/xml", head + `<rax-auth:otpDevices xmlns:rax-auth="` + raxNS +
 				`"><rax-auth:otpDevice id="d1" name="phone" verified="true"/></rax-auth:otpDevices>`
+		case strings.HasSuffix(p, "/mobile-phones"):
+			return "application/xml", head + `<mobilePhones xmlns="` + raxNS + `"><mobilePhone id="p1" number="` + fakePhoneXML +
+				`" verified="true"/></mobilePhones>`
+		case p == "/v2.0/users":
+			return "application/xml", head + `<users xmlns="` + identityNS + `" xmlns:rax-auth="` + raxNS +
+				`"><user id="u1" username="zhangsan" enabled="true" rax-auth:multiFactorEnabled="true"/></users>`
 		}
-		return "application/xml", `<?xml version="1.0" encoding="UTF-8"?><rax-auth:otpDevice xmlns:rax-auth="` + raxNS +
-			`" id="d1" name="phone" verified="true"/>`
+		return "application/xml", head + `<rax-auth:otpDevice xmlns:rax-auth="` + raxNS + `" id="d1" name="phone" verified="true"/>`
 	default:
+		switch {
+		case strings.HasSuffix(p, "/accounts"):
+			return "application/json", `{"inventories":[{"uuid":"u1","name":"admin","type":"SystemAdmin","state":"Enabled"}],"total":1}`
+		case strings.HasSuffix(p, "/virtual-ids"):
+			return "application/json", `{"inventories":[{"uuid":"v1","name":"iam2-user","state":"Enabled"}],"total":1}`
+		}
 		return "application/json", `{"inventories":[{"uuid":"d1","secret":"` + fakeSeed + `","userUuid":"u1","userType":"AccountVO",` +
 			`"status":"Logined","createDate":"Oct 28, 2025 2:09:26 PM","lastOpDate":"Oct 28, 2025 2:09:26 PM"}],"total":1}`
 	}
+}
+
+// fakeWant is how many rows the call o reads from validBody: two for
+// Rackspace's UserDevices (the OTP device and the phone) and ZStack's
+// Users (the account u1 and the IAM2 user v1), else one.
+func fakeWant(k kind, o op) int {
+	switch {
+	case (k == kRaxJSON || k == kRaxXML) && o.name == "UserDevices", k == kZStack && o.name == "Users":
+		return 2
+	}
+	return 1
 }
 
 // unauthorized answers a call of k's API as a refused credential, in the
@@ -119,7 +167,7 @@ func unauthorized(k kind, w http.ResponseWriter, form string) {
 	case kRaxXML:
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><unauthorized xmlns="http://docs.openstack.org/identity/api/v2.0" code="401"><message>No valid token provided.</message></unauthorized>`)
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><unauthorized xmlns="`+identityNS+`" code="401"><message>No valid token provided.</message></unauthorized>`)
 	default:
 		switch form {
 		case "200":
@@ -173,6 +221,15 @@ func newFake(t testing.TB, k kind, h http.HandlerFunc) *fake {
 	return f
 }
 
+// serveValid answers every call with validBody.
+func serveValid(k kind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ct, body := validBody(k, r)
+		w.Header().Set("Content-Type", ct)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
 // Counts returns the number of logins and of other calls so far.
 func (f *fake) Counts() (logins, calls int) {
 	f.mu.Lock()
@@ -206,8 +263,8 @@ func fakeSetup(f *fake, auth creds, rec *recorder) setup {
 // fakeOps returns the public calls of tg on the fake ids.
 func fakeOps(tg *target) []op { return tg.ops(fakeUser, fakeDevice) }
 
-// secretsOf lists the credentials in c, for header scans.
-func secretsOf(c sim.Credentials) []string {
-	return []string{c.HuaweiToken, c.HuaweiPassword, c.HuaweiSK, c.RackspaceToken, c.RackspaceAPIKey,
+// secretsOf lists the credentials in c, for header and body scans.
+func secretsOf(c credentials) []string {
+	return []string{c.HuaweiToken, c.HuaweiPassword, c.HuaweiSK, c.HuaweiSecurityToken, c.RackspaceToken, c.RackspaceAPIKey,
 		c.RackspacePassword, c.ZStackSession, c.ZStackPassword}
 }

@@ -18,11 +18,14 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/openmfa/mfa-go/huaweiiam"
-	"github.com/openmfa/mfa-go/internal/sim"
+	"github.com/openmfa/mfa-go/huaweiiam/huaweiiamtest"
 	"github.com/openmfa/mfa-go/internal/testlog"
 	"github.com/openmfa/mfa-go/mfa"
+	"github.com/openmfa/mfa-go/mfa/mfatest"
 	"github.com/openmfa/mfa-go/rackspace"
+	"github.com/openmfa/mfa-go/rackspace/rackspacetest"
 	"github.com/openmfa/mfa-go/zstack"
+	"github.com/openmfa/mfa-go/zstack/zstacktest"
 )
 
 // fastRetry keeps retried calls short: tiny backoffs, and a Retry-After cap
@@ -144,19 +147,22 @@ func (r *recorder) Values() []string {
 }
 
 // assertNoHeaderValues fails t if a credential header value one of the
-// recorders saw appears in one of texts (errors, log lines, output), and
-// returns how many values were checked.
+// recorders saw appears, in any form a server may echo it in, in one of
+// texts (errors, log lines, output), and returns how many values were
+// checked.
 func assertNoHeaderValues(t testing.TB, texts []string, recs ...*recorder) int {
 	t.Helper()
+	var m matcher
 	n := 0
 	for _, r := range recs {
 		for _, v := range r.Values() {
+			m.add("header value", v)
 			n++
-			for _, text := range texts {
-				if strings.Contains(text, v) {
-					t.Errorf("the credential header value %s appears in %q", shorten(v), shorten(text))
-				}
-			}
+		}
+	}
+	for _, text := range texts {
+		for _, found := range m.find(text) {
+			t.Errorf("the credential header value %s appears as %s in %q", shorten(found.secret), shorten(found.form), shorten(text))
 		}
 	}
 	return n
@@ -268,11 +274,6 @@ func (k kind) provider() string {
 	return [...]string{huaweiiam.DefaultIAMName, huaweiiam.DefaultWorkspaceName, rackspace.DefaultName, rackspace.DefaultName, zstack.DefaultName}[k]
 }
 
-// api is the emulator k talks to.
-func (k kind) api(s *sim.Sim) *sim.API {
-	return [...]*sim.API{s.IAM, s.Workspace, s.Rackspace, s.Rackspace, s.ZStack}[k]
-}
-
 // creds says how a client authenticates.
 type creds int
 
@@ -284,28 +285,45 @@ const (
 
 func (c creds) String() string { return [...]string{"static", "login", "aksk"}[c] }
 
+// credentials are what the clients are given: every vendor's, in plain
+// strings so that a test can look for them in what a client shows.
+type credentials struct {
+	HuaweiToken, HuaweiDomain, HuaweiUser, HuaweiPassword string
+	HuaweiProjectID, HuaweiDomainID                       string
+	HuaweiAK, HuaweiSK, HuaweiSecurityToken               string
+
+	RackspaceToken, RackspaceUser, RackspaceAPIKey, RackspacePassword string
+
+	ZStackSession, ZStackAccount, ZStackPassword string
+}
+
 // setup is what a client is built from.
 type setup struct {
 	URL    string // the endpoint of k's API
 	IAMURL string // Huawei Workspace: the IAM endpoint, where password login happens; "" for none
-	Creds  sim.Credentials
+	Creds  credentials
 	Auth   creds
-	// SecurityToken goes with AK/SK signing.
-	SecurityToken string
-	Retry         mfa.RetryPolicy
-	MaxBytes      int64
-	Logger        *slog.Logger
-	Rec           *recorder
+	Retry  mfa.RetryPolicy
+	// Adaptive keeps the default mfa.Pacing, which slows a client down
+	// after a refusal for rate. The tests refuse for rate on purpose, and
+	// most of them then go on with the same client: they send unpaced.
+	Adaptive   bool
+	MaxBytes   int64
+	MaxListing int
+	PageSize   int // ZStack's PageSize and Workspace's WorkspacePageSize; 0 for the default
+	Logger     *slog.Logger
+	Rec        *recorder
 }
 
 // target is one client under test.
 type target struct {
 	kind   kind
+	auth   creds
 	p      mfa.Provider
 	config any // the Config it was built from, for the fmt checks
 	client any // the *Client
 	rec    *recorder
-	close  func()
+	close  func() error
 }
 
 // build makes the client of k from s.
@@ -314,16 +332,24 @@ func build(k kind, s setup) (*target, error) {
 	if s.Rec != nil {
 		hc = s.Rec.Client()
 	}
+	pacing := mfa.Pacing{Fixed: true}
+	if s.Adaptive {
+		pacing = mfa.Pacing{}
+	}
 	cr := s.Creds
-	tg := &target{kind: k, rec: s.Rec, close: func() {}}
+	secret := mfa.NewSecret
+	tg := &target{kind: k, auth: s.Auth, rec: s.Rec}
 	switch k {
 	case kIAM, kWorkspace:
 		cfg := huaweiiam.Config{
-			ProjectID:        cr.HuaweiProjectID,
-			HTTPClient:       hc,
-			Logger:           s.Logger,
-			Retry:            s.Retry,
-			MaxResponseBytes: s.MaxBytes,
+			ProjectID:         cr.HuaweiProjectID,
+			HTTPClient:        hc,
+			Logger:            s.Logger,
+			Retry:             s.Retry,
+			MaxResponseBytes:  s.MaxBytes,
+			Pacing:            pacing,
+			MaxListing:        s.MaxListing,
+			WorkspacePageSize: s.PageSize,
 		}
 		if k == kIAM {
 			cfg.IAMEndpoint = s.URL
@@ -332,17 +358,17 @@ func build(k kind, s setup) (*target, error) {
 		}
 		switch s.Auth {
 		case static:
-			cfg.Token = cr.HuaweiToken
+			cfg.Token = secret(cr.HuaweiToken)
 		case login:
-			cfg.DomainName, cfg.UserName, cfg.Password = cr.HuaweiDomain, cr.HuaweiUser, cr.HuaweiPassword
+			cfg.DomainName, cfg.Username, cfg.Password = cr.HuaweiDomain, cr.HuaweiUser, secret(cr.HuaweiPassword)
 		case aksk:
-			cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.DomainID = cr.HuaweiAK, cr.HuaweiSK, s.SecurityToken, cr.HuaweiDomainID
+			cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.DomainID = cr.HuaweiAK, secret(cr.HuaweiSK), secret(cr.HuaweiSecurityToken), cr.HuaweiDomainID
 		}
 		c, err := huaweiiam.NewClient(cfg)
 		if err != nil {
 			return nil, err
 		}
-		tg.config, tg.client = cfg, c
+		tg.config, tg.client, tg.close = cfg, c, c.Close
 		if k == kIAM {
 			tg.p = c.VirtualMFA()
 		} else {
@@ -355,23 +381,25 @@ func build(k kind, s setup) (*target, error) {
 			Logger:           s.Logger,
 			Retry:            s.Retry,
 			MaxResponseBytes: s.MaxBytes,
+			Pacing:           pacing,
+			MaxListing:       s.MaxListing,
 		}
 		if k == kRaxXML {
 			cfg.Format = rackspace.XML
 		}
 		switch {
 		case s.Auth == static:
-			cfg.Token = cr.RackspaceToken
+			cfg.Token = secret(cr.RackspaceToken)
 		case k == kRaxJSON:
-			cfg.Username, cfg.APIKey = cr.RackspaceUser, cr.RackspaceAPIKey
+			cfg.Username, cfg.APIKey = cr.RackspaceUser, secret(cr.RackspaceAPIKey)
 		default:
-			cfg.Username, cfg.Password = cr.RackspaceUser, cr.RackspacePassword
+			cfg.Username, cfg.Password = cr.RackspaceUser, secret(cr.RackspacePassword)
 		}
 		c, err := rackspace.NewClient(cfg)
 		if err != nil {
 			return nil, err
 		}
-		tg.config, tg.client, tg.p = cfg, c, c
+		tg.config, tg.client, tg.p, tg.close = cfg, c, c, c.Close
 	case kZStack:
 		cfg := zstack.Config{
 			Endpoint:         s.URL,
@@ -379,18 +407,20 @@ func build(k kind, s setup) (*target, error) {
 			Logger:           s.Logger,
 			Retry:            s.Retry,
 			MaxResponseBytes: s.MaxBytes,
+			Pacing:           pacing,
+			MaxListing:       s.MaxListing,
+			PageSize:         s.PageSize,
 		}
 		if s.Auth == static {
-			cfg.SessionID = cr.ZStackSession
+			cfg.SessionID = secret(cr.ZStackSession)
 		} else {
-			cfg.AccountName, cfg.Password = cr.ZStackAccount, cr.ZStackPassword
+			cfg.AccountName, cfg.Password = cr.ZStackAccount, secret(cr.ZStackPassword)
 		}
 		c, err := zstack.NewClient(cfg)
 		if err != nil {
 			return nil, err
 		}
-		tg.config, tg.client, tg.p = cfg, c, c
-		tg.close = func() { _ = c.Close() }
+		tg.config, tg.client, tg.p, tg.close = cfg, c, c, c.Close
 	}
 	return tg, nil
 }
@@ -405,82 +435,263 @@ func mustBuild(t testing.TB, k kind, s setup) *target {
 	tg, err := build(k, s)
 	require.NoError(t, err, "building the %v client", k)
 	require.Equal(t, k.provider(), tg.p.Name(), "the provider's default name")
-	t.Cleanup(tg.close)
+	t.Cleanup(func() { _ = tg.close() })
 	return tg
 }
 
-// simSetup is the setup of k against the emulators of s.
-func simSetup(s *sim.Sim, k kind, auth creds, rec *recorder) setup {
-	st := setup{URL: k.api(s).URL(), Creds: s.Creds, Auth: auth, Rec: rec}
+// ---- the public test servers ----
+
+// servers are the public test servers of the three vendors, started with
+// one seed: what a user of this module tests against.
+type servers struct {
+	hw    *huaweiiamtest.Server
+	rax   *rackspacetest.Server
+	zs    *zstacktest.Server
+	creds credentials
+}
+
+// securityToken is the temporary-key token of the AK/SK clients. The
+// Huawei test server does not check it; the clients send it all the same.
+const securityToken = "SECTOKEN-SENTINEL-5d6e7f80a1b2"
+
+// startServers starts the three servers for t: users users each, with at
+// most maxDevices devices a user.
+func startServers(t testing.TB, seed int64, users, maxDevices int) *servers {
+	t.Helper()
+	hw, err := huaweiiamtest.NewServer(huaweiiamtest.Options{Seed: seed, UserCount: users, MaxDevicesPerUser: maxDevices})
+	require.NoError(t, err)
+	t.Cleanup(hw.Close)
+	rax, err := rackspacetest.NewServer(rackspacetest.Options{Seed: seed, UserCount: users, MaxDevicesPerUser: maxDevices})
+	require.NoError(t, err)
+	t.Cleanup(rax.Close)
+	zs, err := zstacktest.NewServer(zstacktest.Options{Seed: seed, UserCount: users, MaxDevicesPerUser: maxDevices})
+	require.NoError(t, err)
+	t.Cleanup(zs.Close)
+	return &servers{hw: hw, rax: rax, zs: zs, creds: credentials{
+		HuaweiToken: hw.Token.Reveal(), HuaweiDomain: hw.DomainName, HuaweiUser: hw.Username,
+		HuaweiPassword: hw.Password.Reveal(), HuaweiProjectID: hw.ProjectID, HuaweiDomainID: hw.DomainID,
+		HuaweiAK: hw.AccessKey, HuaweiSK: hw.SecretKey.Reveal(), HuaweiSecurityToken: securityToken,
+		RackspaceToken: rax.Token.Reveal(), RackspaceUser: rax.Username,
+		RackspaceAPIKey: rax.APIKey.Reveal(), RackspacePassword: rax.Password.Reveal(),
+		ZStackSession: zs.SessionID.Reveal(), ZStackAccount: zs.AccountName, ZStackPassword: zs.Password.Reveal(),
+	}}
+}
+
+// faulty is a server, or one Huawei host, that takes faults and counts
+// requests.
+type faulty interface {
+	Inject(mfatest.Fault)
+	ClearFaults()
+	RequestCount() int
+}
+
+// api is the server (or host) k's calls go to.
+func (s *servers) api(k kind) faulty {
+	return [...]faulty{s.hw.IAM, s.hw.Workspace, s.rax, s.rax, s.zs}[k]
+}
+
+// issuer is the server (or host) k's client logs in at: Huawei Workspace
+// logs in at IAM.
+func (s *servers) issuer(k kind) faulty {
 	if k == kWorkspace {
-		st.IAMURL = s.IAM.URL()
+		return s.hw.IAM
+	}
+	return s.api(k)
+}
+
+// all lists every server and host, for faults on all of them.
+func (s *servers) all() []faulty { return []faulty{s.hw.IAM, s.hw.Workspace, s.rax, s.zs} }
+
+// expire ends every token k's login issued (both Huawei hosts share theirs).
+func (s *servers) expire(k kind) {
+	switch k {
+	case kIAM, kWorkspace:
+		s.hw.ExpireTokens()
+	case kRaxJSON, kRaxXML:
+		s.rax.ExpireTokens()
+	default:
+		s.zs.ExpireTokens()
+	}
+}
+
+// issued returns every token or session k's login issued.
+func (s *servers) issued(k kind) []mfa.Secret {
+	switch k {
+	case kIAM, kWorkspace:
+		return s.hw.IssuedTokens()
+	case kRaxJSON, kRaxXML:
+		return s.rax.IssuedTokens()
+	}
+	return s.zs.IssuedTokens()
+}
+
+// url is the endpoint of k's API.
+func (s *servers) url(k kind) string {
+	return [...]string{s.hw.IAMURL, s.hw.WorkspaceURL, s.rax.URL, s.rax.URL, s.zs.URL}[k]
+}
+
+// owned is a device id with its owner.
+type owned struct{ user, id string }
+
+// users returns the ids of k's users, those without a factor included.
+func (s *servers) users(k kind) []string {
+	var out []string
+	switch k {
+	case kIAM:
+		for _, u := range s.hw.IAMUsers() {
+			out = append(out, u.ID)
+		}
+	case kWorkspace:
+		for _, u := range s.hw.WorkspaceUsers() {
+			out = append(out, u.ID)
+		}
+	case kRaxJSON, kRaxXML:
+		for _, u := range s.rax.Users() {
+			out = append(out, u.ID)
+		}
+	default:
+		for _, a := range s.zs.Accounts() {
+			out = append(out, a.UUID)
+		}
+		for _, v := range s.zs.VirtualIDs() {
+			out = append(out, v.UUID)
+		}
+	}
+	return out
+}
+
+// devices returns every factor k's API serves, with its owner.
+func (s *servers) devices(k kind) []owned {
+	var out []owned
+	switch k {
+	case kIAM:
+		for _, d := range s.hw.IAMDevices() {
+			out = append(out, owned{d.UserID, d.ID})
+		}
+	case kWorkspace:
+		for _, d := range s.hw.WorkspaceDevices() {
+			out = append(out, owned{d.UserID, d.ID})
+		}
+	case kRaxJSON, kRaxXML:
+		for _, d := range s.rax.Devices() {
+			out = append(out, owned{d.UserID, d.ID})
+		}
+	default:
+		for _, d := range s.zs.Devices() {
+			out = append(out, owned{d.UserID, d.ID})
+		}
+	}
+	return out
+}
+
+// ids returns a user of k's API who has a device, and that device.
+func (s *servers) ids(t testing.TB, k kind) (user, device string) {
+	t.Helper()
+	devs := s.devices(k)
+	require.NotEmpty(t, devs, "%v has no device", k)
+	return devs[0].user, devs[0].id
+}
+
+// setup is the setup of k against the servers.
+func (s *servers) setup(k kind, auth creds, rec *recorder) setup {
+	st := setup{URL: s.url(k), Creds: s.creds, Auth: auth, Rec: rec}
+	if k == kWorkspace {
+		st.IAMURL = s.hw.IAMURL
 	}
 	return st
 }
 
-// op is one call of the public API: UserDevices, AllDevices or Device.
+// ---- the calls ----
+
+// result is what a call read: devices, or users.
+type result struct {
+	devs  []mfa.Device
+	users []mfa.User
+}
+
+func (r result) len() int { return len(r.devs) + len(r.users) }
+
+// op is one call of the public API: UserDevices, AllDevices, Device or
+// Users.
 type op struct {
 	name string
-	call func(ctx context.Context) ([]mfa.Device, error)
+	call func(ctx context.Context) (result, error)
 	rec  *recorder // the client's, or nil
+	// listing is a call that takes no id.
+	listing bool
+	// tolerant is the call that goes on past a failed request: Huawei
+	// IAM's Users reads login protection first, and lists the users when
+	// that fails, its error last. Under a fault on every request, it sends
+	// twice what the others send.
+	tolerant bool
 }
 
 // ops returns the public calls tg offers: UserDevices, AllDevices where
-// the provider is a DeviceLister, Device where it is a DeviceGetter.
+// the provider is a DeviceLister, Device where it is a DeviceGetter, Users
+// where it is a UserLister.
 func (tg *target) ops(user, device string) []op {
-	out := tg.calls(user, device)
+	out := []op{{name: "UserDevices", call: func(ctx context.Context) (result, error) {
+		devs, err := tg.p.UserDevices(ctx, user)
+		return result{devs: devs}, err
+	}}}
+	if l, ok := tg.p.(mfa.DeviceLister); ok {
+		out = append(out, op{name: "AllDevices", listing: true, call: func(ctx context.Context) (result, error) {
+			devs, err := collect(l.AllDevices(ctx))
+			return result{devs: devs}, err
+		}})
+	}
+	if g, ok := tg.p.(mfa.DeviceGetter); ok {
+		out = append(out, op{name: "Device", call: func(ctx context.Context) (result, error) {
+			d, err := g.Device(ctx, user, device)
+			if err != nil {
+				return result{}, err
+			}
+			return result{devs: []mfa.Device{d}}, nil
+		}})
+	}
+	if l, ok := tg.p.(mfa.UserLister); ok {
+		out = append(out, op{name: "Users", listing: true, tolerant: tg.kind == kIAM, call: func(ctx context.Context) (result, error) {
+			users, err := collect(l.Users(ctx))
+			return result{users: users}, err
+		}})
+	}
 	for i := range out {
 		out[i].rec = tg.rec
 	}
 	return out
 }
 
-func (tg *target) calls(user, device string) []op {
-	out := []op{{name: "UserDevices", call: func(ctx context.Context) ([]mfa.Device, error) {
-		return tg.p.UserDevices(ctx, user)
-	}}}
-	if l, ok := tg.p.(mfa.DeviceLister); ok {
-		out = append(out, op{name: "AllDevices", call: func(ctx context.Context) ([]mfa.Device, error) {
-			var devs []mfa.Device
-			for d, err := range l.AllDevices(ctx) {
-				if err != nil {
-					return devs, err
-				}
-				devs = append(devs, d)
-			}
-			return devs, nil
-		}})
+// collect reads a sequence to its end: the values, and the error it ends
+// with.
+func collect[V any](seq func(func(V, error) bool)) ([]V, error) {
+	var out []V
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
 	}
-	if g, ok := tg.p.(mfa.DeviceGetter); ok {
-		out = append(out, op{name: "Device", call: func(ctx context.Context) ([]mfa.Device, error) {
-			d, err := g.Device(ctx, user, device)
-			if err != nil {
-				return nil, err
-			}
-			return []mfa.Device{d}, nil
-		}})
-	}
-	return out
+	return out, nil
 }
 
 // run calls o with ctx and fails t if it does not return within hangLimit,
 // panics, or returns an error that shows a credential header value its
 // client sent or received.
-func run(t testing.TB, ctx context.Context, o op) ([]mfa.Device, error) {
+func run(t testing.TB, ctx context.Context, o op) (result, error) {
 	t.Helper()
-	type result struct {
-		devs  []mfa.Device
+	type outcome struct {
+		res   result
 		err   error
 		panic any
 	}
-	done := make(chan result, 1)
+	done := make(chan outcome, 1)
 	go func() {
-		var r result
+		var r outcome
 		defer func() {
 			r.panic = recover()
 			done <- r
 		}()
-		r.devs, r.err = o.call(ctx)
+		r.res, r.err = o.call(ctx)
 	}()
 	timer := time.NewTimer(hangLimit)
 	defer timer.Stop()
@@ -492,28 +703,11 @@ func run(t testing.TB, ctx context.Context, o op) ([]mfa.Device, error) {
 		if r.err != nil && o.rec != nil {
 			assertNoHeaderValues(t, []string{r.err.Error(), fmt.Sprintf("%+v", r.err)}, o.rec)
 		}
-		return r.devs, r.err
+		return r.res, r.err
 	case <-timer.C:
 		t.Fatalf("%s did not return within %v", o.name, hangLimit)
-		return nil, nil
+		return result{}, nil
 	}
-}
-
-// simIDs returns a user of k's API who has a device, and that device.
-func simIDs(t testing.TB, s *sim.Sim, k kind) (user, device string) {
-	t.Helper()
-	devs := k.api(s).Devices()
-	require.NotEmpty(t, devs, "%v has no device", k)
-	return devs[0].UserID, devs[0].ID
-}
-
-// startSim starts the emulators for t.
-func startSim(t testing.TB, opts sim.Options) *sim.Sim {
-	t.Helper()
-	s, err := sim.Start(opts)
-	require.NoError(t, err)
-	t.Cleanup(s.Close)
-	return s
 }
 
 // assertKind checks that err matches want and no other sentinel, and that
@@ -532,19 +726,13 @@ func assertKind(t testing.TB, err, want error, provider string) {
 	assert.Contains(t, err.Error(), provider, "the error does not name the provider")
 }
 
-// fmtForms returns the ways a value is commonly printed.
-func fmtForms(v any) []string {
-	return []string{
-		fmt.Sprintf("%v", v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v),
-		fmt.Sprintf("%s", v), fmt.Sprintf("%q", v),
-	}
-}
-
 // credVariant is a vendor and one kind of credentials it takes.
 type credVariant struct {
 	k    kind
 	auth creds
 }
+
+func (v credVariant) String() string { return v.k.String() + "-" + v.auth.String() }
 
 // credVariants lists every kind of credentials of every vendor: a static
 // one and a login for each, and AK/SK signing for the two Huawei APIs.

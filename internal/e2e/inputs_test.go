@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,12 +28,8 @@ type entry struct {
 
 // first returns the first error of a sequence.
 func first[V any](seq func(func(V, error) bool)) error {
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := collect(seq)
+	return err
 }
 
 // entries returns every public method of tg's client that takes a context.
@@ -44,6 +41,7 @@ func entries(tg *target) []entry {
 			return []entry{
 				{"UserDevices", 1, func(ctx context.Context, a, _ string) error { _, err := w.UserDevices(ctx, a); return err }},
 				{"OTPDevices", 1, func(ctx context.Context, a, _ string) error { _, err := w.OTPDevices(ctx, a); return err }},
+				{"Users", 0, func(ctx context.Context, _, _ string) error { return first(w.Users(ctx)) }},
 			}
 		}
 		v := c.VirtualMFA()
@@ -54,14 +52,17 @@ func entries(tg *target) []entry {
 			{"List", 0, func(ctx context.Context, _, _ string) error { _, err := v.List(ctx); return err }},
 			{"LoginProtects", 0, func(ctx context.Context, _, _ string) error { _, err := v.LoginProtects(ctx); return err }},
 			{"AllDevices", 0, func(ctx context.Context, _, _ string) error { return first(v.AllDevices(ctx)) }},
+			{"Users", 0, func(ctx context.Context, _, _ string) error { return first(v.Users(ctx)) }},
 		}
 	case *rackspace.Client:
 		return []entry{
 			{"UserDevices", 1, func(ctx context.Context, a, _ string) error { _, err := c.UserDevices(ctx, a); return err }},
 			{"OTPDevices", 1, func(ctx context.Context, a, _ string) error { _, err := c.OTPDevices(ctx, a); return err }},
+			{"MobilePhones", 1, func(ctx context.Context, a, _ string) error { _, err := c.MobilePhones(ctx, a); return err }},
 			{"UserMFA", 1, func(ctx context.Context, a, _ string) error { _, err := c.UserMFA(ctx, a); return err }},
 			{"OTPDevice", 2, func(ctx context.Context, a, b string) error { _, err := c.OTPDevice(ctx, a, b); return err }},
 			{"Device", 2, func(ctx context.Context, a, b string) error { _, err := c.Device(ctx, a, b); return err }},
+			{"Users", 0, func(ctx context.Context, _, _ string) error { return first(c.Users(ctx)) }},
 		}
 	case *zstack.Client:
 		return []entry{
@@ -79,6 +80,9 @@ func entries(tg *target) []entry {
 				return err
 			}},
 			{"Secrets", 0, func(ctx context.Context, _, _ string) error { return first(c.Secrets(ctx, zstack.QueryOptions{})) }},
+			{"Accounts", 0, func(ctx context.Context, _, _ string) error { return first(c.Accounts(ctx, zstack.QueryOptions{})) }},
+			{"VirtualIDs", 0, func(ctx context.Context, _, _ string) error { return first(c.VirtualIDs(ctx, zstack.QueryOptions{})) }},
+			{"Users", 0, func(ctx context.Context, _, _ string) error { return first(c.Users(ctx)) }},
 		}
 	}
 	panic("unknown client")
@@ -184,11 +188,7 @@ func TestNilContext(t *testing.T) {
 	}
 
 	t.Run("zstack-Logout", func(t *testing.T) {
-		f := newFake(t, kZStack, func(w http.ResponseWriter, r *http.Request) {
-			ct, body := validBody(kZStack, r)
-			w.Header().Set("Content-Type", ct)
-			_, _ = w.Write([]byte(body))
-		})
+		f := newFake(t, kZStack, serveValid(kZStack))
 		tg := mustBuild(t, kZStack, fakeSetup(f, login, newRecorder(t)))
 		_, err := tg.p.UserDevices(context.Background(), fakeUser)
 		require.NoError(t, err)
@@ -219,6 +219,7 @@ func TestNilContext(t *testing.T) {
 		check("Device", err)
 		check("Devices", first(dir.Devices(nilCtx, []mfa.UserRef{{Provider: "zstack", UserID: fakeUser}})))
 		check("AllDevices", first(dir.AllDevices(nilCtx)))
+		check("Users", first(dir.Users(nilCtx)))
 		assert.Zero(t, hits.Load(), "requests received")
 	})
 }
@@ -236,7 +237,10 @@ func safeLogout(t *testing.T, c *zstack.Client, ctx context.Context) (err error)
 const endpointPassword = "EPPASS-SENTINEL-77aa"
 
 // badEndpoints cannot work: no scheme, user information, a scheme other
-// than http and https, no host, not a URL.
+// than http and https, no host, not a URL. The userinfo rows whose
+// password holds /, ? or # do not parse as URLs at all, or parse with
+// the rest of the password as a path, query or fragment: either way the
+// password must not be quoted.
 var badEndpoints = map[string]string{
 	"empty":                "",
 	"no-scheme":            "iam.myhuaweicloud.com",
@@ -248,32 +252,42 @@ var badEndpoints = map[string]string{
 	"userinfo-ftp":         "ftp://auditor:" + endpointPassword + "@h",
 	"userinfo-schemeless":  "//auditor:" + endpointPassword + "@h",
 	"userinfo-bad-host":    "https://auditor:" + endpointPassword + "@ho st",
+	"userinfo-slash":       "https://auditor:pa/" + endpointPassword + "@iam.myhuaweicloud.com",
+	"userinfo-question":    "https://auditor:pa?" + endpointPassword + "@iam.myhuaweicloud.com",
+	"userinfo-hash":        "https://auditor:pa#" + endpointPassword + "@iam.myhuaweicloud.com",
+	"userinfo-hash-port":   "http://auditor:pa#" + endpointPassword + "@zstack.example.com:8080",
+	"userinfo-all-three":   "https://auditor:p/a?s#" + endpointPassword + "@iam.myhuaweicloud.com/v3",
+	"userinfo-slash-noscm": "auditor:pa/" + endpointPassword + "@zstack.example.com:8080",
 	"ftp":                  "ftp://h",
 	"no-host":              "https://",
 	"space":                " https://h",
 }
 
-// bugEndpoints are the rows of badEndpoints a client is known to echo with
-// its password; TestBadEndpointsEcho shows them.
-var bugEndpoints = map[string]map[string]bool{
-	"zstack": {"userinfo-no-scheme": true, "userinfo-no-scheme-p": true},
-}
-
 // NewClient refuses an endpoint that cannot work, names the field, never
-// echoes a password (of the endpoint, or of the credentials), and sends
-// nothing.
+// echoes a password (of the endpoint, or of the credentials) nor any part
+// of the endpoint past its host, and sends nothing.
 func TestBadEndpoints(t *testing.T) {
-	checkBadEndpoints(t, func(vendor, name string) bool { return !bugEndpoints[vendor][name] })
+	checkBadEndpoints(t, badEndpoints)
 }
 
-// The rows TestBadEndpoints leaves out: ZStack quotes an endpoint that has
-// no http or https scheme in its error, and "user:password@host" parses as
-// scheme "user" with the password in the opaque part.
-func TestBadEndpointsEcho(t *testing.T) {
-	checkBadEndpoints(t, func(vendor, name string) bool { return bugEndpoints[vendor][name] })
+// passwordAsPath are endpoints with user information whose password
+// begins with "/", or with digits then "/": they parse as URLs whose host
+// is the user name with an empty or numeric port, and whose path holds
+// the password and the real host.
+var passwordAsPath = map[string]string{
+	"userinfo-slash-first":  "https://auditor:/" + endpointPassword + "@iam.myhuaweicloud.com",
+	"userinfo-digits-slash": "https://auditor:8443/" + endpointPassword + "@iam.myhuaweicloud.com",
+	"userinfo-http-slash":   "http://auditor:/" + endpointPassword + "@zstack.example.com:8080",
 }
 
-func checkBadEndpoints(t *testing.T, include func(vendor, name string) bool) {
+// An endpoint whose password parses as its path is refused as the others
+// with user information are: accepted, every request would carry the
+// password, in clear over http, to a host named after the user.
+func TestEndpointPasswordAsPath(t *testing.T) {
+	checkBadEndpoints(t, passwordAsPath)
+}
+
+func checkBadEndpoints(t *testing.T, endpoints map[string]string) {
 	noLeaks(t)
 	rec := newRecorder(t)
 	type vendor struct {
@@ -281,43 +295,118 @@ func checkBadEndpoints(t *testing.T, include func(vendor, name string) bool) {
 		build       func(endpoint string) error
 	}
 	hc := rec.Client()
+	secret := mfa.NewSecret
 	vendors := []vendor{
 		{"huaweiiam", "IAMEndpoint", func(ep string) error {
-			_, err := huaweiiam.NewClient(huaweiiam.Config{IAMEndpoint: ep, Token: fakeCreds.HuaweiToken, HTTPClient: hc})
+			_, err := huaweiiam.NewClient(huaweiiam.Config{IAMEndpoint: ep, Token: secret(fakeCreds.HuaweiToken), HTTPClient: hc})
 			return err
 		}},
 		{"huaweiiam", "WorkspaceEndpoint", func(ep string) error {
 			_, err := huaweiiam.NewClient(huaweiiam.Config{WorkspaceEndpoint: ep, ProjectID: fakeCreds.HuaweiProjectID,
-				DomainName: "d", UserName: "u", Password: fakeCreds.HuaweiPassword, IAMEndpoint: "https://iam.myhuaweicloud.com", HTTPClient: hc})
+				DomainName: "d", Username: "u", Password: secret(fakeCreds.HuaweiPassword), IAMEndpoint: "https://iam.myhuaweicloud.com", HTTPClient: hc})
 			return err
 		}},
 		{"rackspace", "Endpoint", func(ep string) error {
-			_, err := rackspace.NewClient(rackspace.Config{Endpoint: ep, Username: "u", APIKey: fakeCreds.RackspaceAPIKey, HTTPClient: hc})
+			_, err := rackspace.NewClient(rackspace.Config{Endpoint: ep, Username: "u", APIKey: secret(fakeCreds.RackspaceAPIKey), HTTPClient: hc})
 			return err
 		}},
 		{"zstack", "Endpoint", func(ep string) error {
-			_, err := zstack.NewClient(zstack.Config{Endpoint: ep, AccountName: "admin", Password: fakeCreds.ZStackPassword, HTTPClient: hc})
+			_, err := zstack.NewClient(zstack.Config{Endpoint: ep, AccountName: "admin", Password: secret(fakeCreds.ZStackPassword), HTTPClient: hc})
 			return err
 		}},
 	}
 	checked := 0
 	for _, v := range vendors {
-		for name, ep := range badEndpoints {
-			if !include(v.name, name) || (v.name == "huaweiiam" && v.field == "WorkspaceEndpoint" && ep == "") {
+		for name, ep := range endpoints {
+			if v.name == "huaweiiam" && v.field == "WorkspaceEndpoint" && ep == "" {
 				continue // an empty WorkspaceEndpoint turns Workspace off; the IAM row covers "no endpoint"
 			}
 			checked++
 			t.Run(v.name+"-"+v.field+"-"+name, func(t *testing.T) {
 				err := v.build(ep)
-				require.Error(t, err, "endpoint %q", ep)
+				if err == nil {
+					u, _ := url.Parse(ep)
+					t.Fatalf("endpoint %q accepted: requests would go to host %q with %q as their path prefix", ep, u.Host, u.Path)
+				}
 				msg := err.Error()
 				assert.Contains(t, msg, v.field, "the error does not name the field")
-				for _, secret := range append(secretsOf(fakeCreds), endpointPassword) {
-					assert.NotContains(t, msg, secret)
+				for _, secret := range append(secretsOf(fakeCreds), endpointPassword, endpointPassword[:8], "pa/", "pa?", "pa#", "p/a?s#") {
+					if f, ok := holds(msg, secret); ok {
+						t.Errorf("the error shows %q: %s", f, msg)
+					}
 				}
 			})
 		}
 	}
 	assert.Positive(t, checked)
 	assert.Zero(t, rec.Requests(), "NewClient sent a request")
+}
+
+// A client whose credentials would cross the network in clear text (an
+// http endpoint to a host other than loopback) says so through its Logger
+// when it is built, once per API that would carry them, naming the
+// provider and the host but no credential; over https, or to loopback, it
+// says nothing. ZStack is often run on plain http inside a network: a
+// warning, not a refusal.
+func TestCleartextWarning(t *testing.T) {
+	noLeaks(t)
+	const remote = "http://mfa.example.com:8080"
+	for _, c := range []struct {
+		endpoint string
+		warns    bool
+	}{
+		{remote, true},
+		{"http://10.0.0.7", true},
+		{"http://[2001:db8::1]:8080", true},
+		{"http://0.0.0.0:8080", true},
+		{"https://mfa.example.com", false},
+		{"http://127.0.0.1:8080", false},
+		{"http://127.8.9.10", false},
+		{"http://localhost:8080", false},
+		{"http://LocalHost", false},
+		{"http://[::1]:8080", false},
+	} {
+		host := hostOf(t, c.endpoint)
+		for _, v := range credVariants() {
+			t.Run(v.String()+"-"+host, func(t *testing.T) {
+				var l logs
+				st := setup{URL: c.endpoint, Creds: fakeCreds, Auth: v.auth, Logger: l.Logger()}
+				if v.k == kWorkspace {
+					// The login goes to IAM, over https: the token alone
+					// crosses to Workspace.
+					st.IAMURL = "https://iam.myhuaweicloud.com"
+				}
+				mustBuild(t, v.k, st)
+				var warnings []map[string]any
+				for _, rec := range l.Records(t) {
+					if rec["level"] == "WARN" {
+						warnings = append(warnings, rec)
+					}
+				}
+				if !c.warns {
+					assert.Empty(t, warnings, "a warning for %s", c.endpoint)
+					return
+				}
+				if assert.Len(t, warnings, 1, "the warnings for %s", c.endpoint) {
+					w := warnings[0]
+					assert.Equal(t, v.k.provider(), w["provider"], "the provider named")
+					assert.Equal(t, host, w["host"], "the host named")
+					assert.Contains(t, w["msg"], "unencrypted")
+				}
+				var sc scan
+				sc.credSecrets("", fakeCreds)
+				for _, line := range l.Lines() {
+					sc.text("log line", line)
+				}
+				sc.check(t)
+			})
+		}
+	}
+}
+
+// hostOf returns the host (and port) of endpoint.
+func hostOf(t *testing.T, endpoint string) string {
+	u, err := url.Parse(endpoint)
+	require.NoError(t, err)
+	return u.Host
 }

@@ -3,12 +3,18 @@ package listing
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrLoop is the error of a page whose rows were all read before in its
 // pass: the server does not honour where a page starts, or sends its pages
 // in a loop, and the next page would be one read already.
 var ErrLoop = errors.New("the listing loops: a page holds only rows already read, as a server sends that ignores where a page starts")
+
+// ErrUnsorted is the error of a page of a sorted listing whose ids are
+// out of order: the server does not sort as asked, and a row left behind
+// would be taken for one read before, and lost.
+var ErrUnsorted = errors.New("the listing is not in the order asked for: its rows cannot be told apart from rows already read")
 
 // Guard watches one listing: it counts the rows read against a limit,
 // tells the rows already read (a table that changed under the listing),
@@ -20,8 +26,9 @@ type Guard struct {
 	pass uint8 // the bit of the pass being read
 	seen idSet
 
-	sorted bool   // ids come in increasing order
-	last   string // the greatest id read, when sorted
+	sorted bool     // ids come in increasing order
+	last   string   // the greatest id read, when sorted
+	prev   []string // the ids of the page before, when sorted
 }
 
 // New returns the Guard of a listing that may read at most max rows. It
@@ -31,7 +38,10 @@ func New(max int) *Guard { return &Guard{max: max, pass: 1} }
 // NewSorted returns the Guard of a listing whose ids come in increasing
 // order (a walk sorted by id): a row whose id is not above every id read
 // before was read before, so the Guard remembers only the greatest, and
-// its memory stays flat however long the listing. It has one pass.
+// the ids of the page before, and its memory stays flat however long the
+// listing. A page out of order is ErrUnsorted: only a row of the page
+// before may come again (the table shifted under the listing). It has one
+// pass.
 func NewSorted(max int) *Guard { return &Guard{max: max, pass: 1, sorted: true} }
 
 // NextPass begins another pass over the listing (Huawei IAM lists its
@@ -56,6 +66,9 @@ func (g *Guard) Page(ids []string) (fresh []bool, err error) {
 	if len(ids) > 0 && g.allRead(ids) {
 		return fresh, ErrLoop
 	}
+	if g.sorted && !g.inOrder(ids) {
+		return fresh, ErrUnsorted
+	}
 	for i, id := range ids {
 		if g.rows == g.max {
 			return fresh, fmt.Errorf("the listing passed %d rows, the most one listing reads (Config.MaxListing): the rest is not read", g.max)
@@ -68,7 +81,26 @@ func (g *Guard) Page(ids []string) (fresh []bool, err error) {
 		}
 		fresh[i] = g.seen.add(id, g.pass)
 	}
+	if g.sorted {
+		g.prev = append(g.prev[:0], ids...)
+	}
 	return fresh, nil
+}
+
+// inOrder reports whether the ids of a page of a sorted listing rise, and
+// whether the ids not above what was read before are of the page before.
+func (g *Guard) inOrder(ids []string) bool {
+	for i, id := range ids {
+		if i > 0 && id < ids[i-1] {
+			return false
+		}
+		if g.rows > 0 && id <= g.last {
+			if _, found := slices.BinarySearch(g.prev, id); !found {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // allRead reports whether every id was read before in this pass.

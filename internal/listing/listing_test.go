@@ -76,6 +76,16 @@ func TestASortedListingRemembersOneID(t *testing.T) {
 	_, err = g.Page([]string{"a", "b"})
 	assert.ErrorIs(t, err, ErrLoop, "a page at or below what was read: the server ignores where a page starts")
 
+	// A server that does not sort as asked: a row left behind would pass
+	// for one read before.
+	g = NewSorted(100)
+	_, _ = g.Page([]string{"b", "d"})
+	_, err = g.Page([]string{"c", "e"})
+	assert.ErrorIs(t, err, ErrUnsorted)
+	g = NewSorted(100)
+	_, err = g.Page([]string{"d", "b"})
+	assert.ErrorIs(t, err, ErrUnsorted, "a page whose ids fall")
+
 	g = NewSorted(3)
 	_, err = g.Page([]string{"", "x"})
 	require.NoError(t, err, "an empty first id is no loop")

@@ -25,7 +25,9 @@ func ParseEndpoint(pkg, field, raw, example string) (*url.URL, error) {
 	}
 	shown := strconv.Quote(u.Scheme + "://" + u.Host)
 	switch {
-	case u.User != nil || strings.Contains(u.Opaque, "@"):
+	// A password holding "/" parses as a path ("https://user:/pw@host"),
+	// its host "user:": refused as user information, never sent.
+	case u.User != nil || strings.Contains(u.Opaque, "@") || strings.Contains(u.Path, "@") || strings.HasSuffix(u.Host, ":"):
 		return nil, fmt.Errorf("%s %s... carries user information; give credentials in their own fields", prefix, shown)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("%s has no http or https scheme; give a URL such as %q", prefix, example)

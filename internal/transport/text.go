@@ -137,9 +137,15 @@ func secretsOf(req *http.Request, extra []string) []string {
 			secrets = append(make([]string, 0, len(extra)+4), extra...)
 		}
 		secrets = append(secrets, v)
-		// "OAuth <session>", "Bearer <token>": the credential alone too.
-		if _, cred, ok := strings.Cut(v, " "); ok && !strings.Contains(cred, "=") {
+		// "OAuth <session>", "Bearer <token>": the credential alone too;
+		// of a signature ("SDK-HMAC-SHA256 Access=..., Signature=<hex>"),
+		// the signature alone, which a gateway may quote.
+		if _, cred, ok := strings.Cut(v, " "); ok {
 			secrets = append(secrets, cred)
+			if _, sig, ok := strings.Cut(cred, "Signature="); ok {
+				sig, _, _ = strings.Cut(sig, ",")
+				secrets = append(secrets, strings.TrimSpace(sig))
+			}
 		}
 	}
 	return secrets
