@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -262,20 +263,23 @@ func sampleHeap(peak *uint64) (stop func()) {
 }
 
 // serverEnv, when set in the environment of this test binary, makes
-// TestBenchServer serve that many ZStack users.
-const serverEnv = "MFA_AUDIT_BENCH_ZSTACK_USERS"
+// TestBenchServer serve ZStack users: "users/devices", the number of
+// users and the most secrets a user has (each user has from one to that
+// many).
+const serverEnv = "MFA_AUDIT_BENCH_ZSTACK"
 
 // TestBenchServer is the server process of BenchmarkAuditMemory: it runs
 // only when serverEnv is set, prints the ZStack URL and session, and
 // serves until its standard input closes. The server runs in a process of
 // its own, so that the audit's memory is measured alone.
 func TestBenchServer(t *testing.T) {
-	users, err := strconv.Atoi(os.Getenv(serverEnv))
-	if err != nil {
+	users, devices, ok := strings.Cut(os.Getenv(serverEnv), "/")
+	u, err1 := strconv.Atoi(users)
+	d, err2 := strconv.Atoi(devices)
+	if !ok || err1 != nil || err2 != nil {
 		t.Skip("the server process of BenchmarkAuditMemory")
 	}
-	// Two secrets a user on average, none without: 2 secrets per user.
-	zs, err := zstacktest.NewServer(zstacktest.Options{UserCount: users, MaxDevicesPerUser: 3, NoDevice: 0, Active: 60, Pending: 20, Unknown: 5,
+	zs, err := zstacktest.NewServer(zstacktest.Options{UserCount: u, MaxDevicesPerUser: d, NoDevice: 0, Active: 60, Pending: 20, Unknown: 5,
 		MaxPageSize: benchPageSize})
 	if err != nil {
 		t.Fatal(err)
@@ -285,16 +289,11 @@ func TestBenchServer(t *testing.T) {
 	_, _ = io.Copy(io.Discard, os.Stdin)
 }
 
-// BenchmarkAuditMemory runs the whole program (-format json, the report to
-// io.Discard) on a ZStack server of another process holding about
-// 1,000,000 secrets of 500,000 users, and reports peak-rss-MB, the most
-// resident memory of this process during the run less what it held before
-// (Linux's VmHWM, reset before the run), peak-heap-MB, the most heap in
-// use, and secrets, the devices the report holds.
-func BenchmarkAuditMemory(b *testing.B) {
-	const users = 500_000
+// startServerProcess starts TestBenchServer and returns the ZStack
+// endpoint and session.
+func startServerProcess(b *testing.B, users, devices int) (url, session string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServer$")
-	cmd.Env = append(os.Environ(), serverEnv+"="+strconv.Itoa(users))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d/%d", serverEnv, users, devices))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -313,41 +312,57 @@ func BenchmarkAuditMemory(b *testing.B) {
 	if err != nil || len(fields) != 2 {
 		b.Fatalf("server process: %q, %v", line, err)
 	}
-	dir := b.TempDir()
-	config := dir + "/audit.json"
-	data, _ := json.Marshal(map[string]any{"providers": []map[string]any{
-		{"type": "zstack", "name": "zs", "endpoint": fields[0], "session_env": "ZS_SESSION"}}})
-	if err := os.WriteFile(config, data, 0o600); err != nil {
-		b.Fatal(err)
+	return fields[0], fields[1]
+}
+
+// BenchmarkAuditMemory runs the whole program (-format json, the report to
+// a writer that counts and drops it) on a ZStack server of another
+// process holding about 1,000,000 secrets: of 500,000 users (one to three
+// each) or of 100,000 users (one to nineteen each). It reports
+// peak-rss-MB, the most resident memory of this process during the run
+// less what it held before (Linux's VmHWM, reset before the run);
+// peak-heap-MB, the most heap in use; and devices and users, what the
+// report holds.
+func BenchmarkAuditMemory(b *testing.B) {
+	for _, shape := range []struct{ users, devices int }{{500_000, 3}, {100_000, 19}} {
+		b.Run(fmt.Sprintf("users=%d", shape.users), func(b *testing.B) {
+			url, session := startServerProcess(b, shape.users, shape.devices)
+			config := b.TempDir() + "/audit.json"
+			data, _ := json.Marshal(map[string]any{"providers": []map[string]any{
+				{"type": "zstack", "name": "zs", "endpoint": url, "session_env": "ZS_SESSION"}}})
+			if err := os.WriteFile(config, data, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			var rss, heap uint64
+			var out countingWriter
+			for b.Loop() {
+				b.StopTimer()
+				debug.FreeOSMemory() // what an earlier run left resident goes back
+				before := residentKB("VmRSS")
+				_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset VmHWM to now
+				var peak uint64
+				stop := sampleHeap(&peak)
+				out = countingWriter{}
+				b.StartTimer()
+				code := run(context.Background(), []string{"-config", config, "-format", "json", "-timeout", "30m"}, &out, io.Discard,
+					func(string) string { return session })
+				b.StopTimer()
+				stop()
+				if code != exitComplete {
+					b.Fatalf("exit status %d", code)
+				}
+				if hwm := residentKB("VmHWM"); hwm > before {
+					rss = max(rss, (hwm-before)*1024)
+				}
+				heap = max(heap, peak)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+			b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(out.count(`"kind"`)), "devices") // only a device has a kind
+			b.ReportMetric(float64(out.count(`"audited"`)), "users")
+		})
 	}
-	var rss, heap uint64
-	secrets := 0
-	for b.Loop() {
-		b.StopTimer()
-		runtime.GC()
-		before := residentKB("VmRSS")
-		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset VmHWM to now
-		var peak uint64
-		stop := sampleHeap(&peak)
-		b.StartTimer()
-		var out countingWriter
-		code := run(context.Background(), []string{"-config", config, "-format", "json", "-timeout", "30m"}, &out, io.Discard,
-			func(string) string { return fields[1] })
-		b.StopTimer()
-		stop()
-		if code != exitComplete {
-			b.Fatalf("exit status %d", code)
-		}
-		if hwm := residentKB("VmHWM"); hwm > before {
-			rss = max(rss, (hwm-before)*1024)
-		}
-		heap = max(heap, peak)
-		secrets = out.devices
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
-	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
-	b.ReportMetric(float64(secrets), "secrets")
 }
 
 // residentKB reads a memory figure of this process from /proc/self/status,
@@ -366,19 +381,29 @@ func residentKB(field string) uint64 {
 	return 0
 }
 
-// countingWriter throws the report away, counting its devices.
+// countingWriter throws the report away, keeping the counts of a few
+// JSON members.
 type countingWriter struct {
-	devices int
-	tail    []byte
+	counts map[string]int
+	tail   []byte
 }
 
+var counted = []string{`"kind"`, `"audited"`}
+
 func (w *countingWriter) Write(p []byte) (int, error) {
+	if w.counts == nil {
+		w.counts = map[string]int{}
+	}
 	data := append(w.tail, p...)
-	w.devices += strings.Count(string(data), `"device_id"`) - strings.Count(string(w.tail), `"device_id"`)
-	if len(data) > 16 {
-		w.tail = append(w.tail[:0], data[len(data)-16:]...)
+	for _, s := range counted {
+		w.counts[s] += strings.Count(string(data), s) - strings.Count(string(w.tail), s)
+	}
+	if len(data) > 32 {
+		w.tail = append(w.tail[:0], data[len(data)-32:]...)
 	} else {
 		w.tail = data
 	}
 	return len(p), nil
 }
+
+func (w *countingWriter) count(s string) int { return w.counts[s] }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -26,9 +25,7 @@ const (
 func Write(w io.Writer, format string, r *audit.Report, types map[string]string) error {
 	switch format {
 	case FormatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return r.WriteJSON(w)
 	case FormatCSV:
 		return writeCSV(w, r)
 	case FormatTable:
@@ -115,7 +112,7 @@ func writeCSV(w io.Writer, r *audit.Report) error {
 	}
 	for _, d := range r.Devices {
 		created := ""
-		if d.CreatedAt != nil {
+		if !d.CreatedAt.IsZero() {
 			created = d.CreatedAt.Format(time.RFC3339)
 		}
 		if err := write("device", d.Provider, d.UserID, d.UserName, "", "", "", d.DeviceID, d.Name, string(d.Kind), string(d.Status),

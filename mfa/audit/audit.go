@@ -181,13 +181,18 @@ type providerRun struct {
 	errs        []ErrorRow
 	listFailure string // why not every user could be listed, if not
 	done        int
+
+	// rows are the devices read, in the order read; their strings are the
+	// users' own and the vendor status words are kept once each (words), so
+	// that a device costs the report no more than its own id.
+	rows  []DeviceRow
+	words map[string]string
 }
 
 // userState is what the audit knows of one user.
 type userState struct {
 	user        mfa.User
-	placeholder bool // a named user, of whom no listing has said anything yet
-	devices     []DeviceRow
+	placeholder bool   // a named user, of whom no listing has said anything yet
 	read        bool   // the devices are all known
 	reason      string // why they are not, if they are not
 }
@@ -328,20 +333,26 @@ func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 		return false
 	}
 	defer pr.release()
-	byUser := map[string][]DeviceRow{}
+	// Most users hold a device: room for one each saves the largest
+	// copies of a growing list.
+	pr.rows = make([]DeviceRow, 0, len(pr.order))
 	for d, err := range l.AllDevices(pr.ctx) {
 		if err != nil {
 			if pr.ctx.Err() == nil {
 				pr.fail("", "listing devices (each user is asked instead): ", err)
 			}
+			pr.mu.Lock()
+			pr.rows = pr.rows[:0]
+			pr.mu.Unlock()
 			return false
 		}
-		byUser[d.UserID()] = append(byUser[d.UserID()], rowOf(pr.name(), d))
-	}
-	for id, rows := range byUser {
-		if s := pr.add(mfa.User{ID: id, Name: rows[0].UserName, Enabled: true}, nil, false); s != nil {
-			s.devices = rows
+		s := pr.add(mfa.User{ID: d.UserID(), Name: d.UserName(), Enabled: true}, nil, false)
+		if s == nil {
+			continue // a disabled user, skipped
 		}
+		pr.mu.Lock()
+		pr.rows = append(pr.rows, pr.rowOf(s, d))
+		pr.mu.Unlock()
 	}
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
@@ -369,15 +380,14 @@ func (pr *providerRun) lookUp(work *queue) {
 			defer wg.Done()
 			devices, err := pr.p.UserDevices(pr.ctx, s.user.ID)
 			pr.release()
-			rows := make([]DeviceRow, len(devices))
-			for i, d := range devices {
-				rows[i] = rowOf(pr.name(), d)
-			}
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
 			switch {
 			case err == nil:
-				s.devices, s.read = rows, true
+				for _, d := range devices {
+					pr.rows = append(pr.rows, pr.rowOf(s, d))
+				}
+				s.read = true
 			case pr.ctx.Err() != nil:
 			default:
 				s.reason = "not read: the call failed"
@@ -462,17 +472,23 @@ func (pr *providerRun) progressLocked() {
 	pr.opts.Progress(Progress{Provider: pr.name(), Done: pr.done, Total: len(pr.order)})
 }
 
-// rowOf keeps what the report needs of a device.
-func rowOf(provider string, d mfa.Device) DeviceRow {
-	row := DeviceRow{
-		Provider: provider, UserID: d.UserID(), UserName: d.UserName(), DeviceID: d.ID(), Name: d.Name(),
-		Kind: d.Kind(), Status: d.Status(), VendorStatus: d.VendorStatus(),
+// rowOf keeps what the report needs of a device of the user s: its
+// owner's strings stand for its own, and its vendor status word is kept
+// once for every device that has it. pr.mu is held.
+func (pr *providerRun) rowOf(s *userState, d mfa.Device) DeviceRow {
+	word := d.VendorStatus()
+	if kept, ok := pr.words[word]; ok {
+		word = kept
+	} else if len(pr.words) < 1000 { // a vendor has a handful; a hostile server, no more room
+		if pr.words == nil {
+			pr.words = map[string]string{}
+		}
+		pr.words[word] = word
 	}
-	if t := d.CreatedAt(); !t.IsZero() {
-		t = t.UTC()
-		row.CreatedAt = &t
+	return DeviceRow{
+		Provider: pr.name(), UserID: s.user.ID, UserName: cmp.Or(s.user.Name, d.UserName()), DeviceID: d.ID(), Name: d.Name(),
+		Kind: d.Kind(), Status: d.Status(), VendorStatus: word, CreatedAt: d.CreatedAt().UTC(),
 	}
-	return row
 }
 
 // report applies the rules to what was read.
@@ -480,29 +496,43 @@ func (r *runner) report(rules map[string]bool) *Report {
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
 		Users:         []UserRow{}, Devices: []DeviceRow{}, Findings: []Finding{}, Errors: []ErrorRow{}, NotAudited: []NotAudited{},
+		Providers: []ProviderSummary{},
 	}
+	users := 0
+	for _, pr := range r.providers {
+		users += len(pr.order)
+	}
+	rep.Users = make([]UserRow, 0, users)
+	details := map[string]string{} // the texts of findings, each kept once
 	for _, pr := range r.providers {
 		sum := ProviderSummary{Provider: pr.name()}
 		if pr.listFailure != "" {
 			rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), Reason: pr.listFailure})
 		}
 		ids := slices.Sorted(slices.Values(pr.order))
+		// The rows of one user follow each other, as the users do.
+		slices.SortFunc(pr.rows, func(a, b DeviceRow) int {
+			return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.DeviceID, b.DeviceID))
+		})
+		rows := pr.rows
 		for _, id := range ids {
 			s := pr.users[id]
+			n := 0
+			for n < len(rows) && rows[n].UserID == id {
+				n++
+			}
+			devices := rows[:n:n]
+			rows = rows[n:]
 			u := UserRow{
 				Provider: pr.name(), UserID: id, UserName: s.user.Name, Enabled: s.user.Enabled,
-				LoginMFA: s.user.LoginMFA, LoginMFAMethod: s.user.LoginMFAMethod, Devices: len(s.devices),
+				LoginMFA: s.user.LoginMFA, LoginMFAMethod: s.user.LoginMFAMethod, Devices: len(devices),
 			}
-			if u.UserName == "" && len(s.devices) > 0 {
-				u.UserName = s.devices[0].UserName
+			if u.UserName == "" && len(devices) > 0 {
+				u.UserName = devices[0].UserName
 			}
-			slices.SortFunc(s.devices, func(a, b DeviceRow) int { return cmp.Compare(a.DeviceID, b.DeviceID) })
 			var found []Finding
-			for i := range s.devices {
-				d := &s.devices[i]
-				if d.UserName == "" {
-					d.UserName = u.UserName
-				}
+			for i := range devices {
+				d := &devices[i]
 				sum.Devices++
 				switch d.Status {
 				case mfa.StatusActive:
@@ -516,7 +546,7 @@ func (r *runner) report(rules map[string]bool) *Report {
 				}
 				found = append(found, deviceFindings(&u, d)...)
 			}
-			userLevel := userFindings(&u, s.devices)
+			userLevel := userFindings(&u, devices)
 			flag := u.Enabled || r.opts.Disabled == AuditDisabled
 			switch {
 			case !flag:
@@ -537,14 +567,18 @@ func (r *runner) report(rules map[string]bool) *Report {
 			}
 			for _, f := range found {
 				if rules[f.Rule] {
+					if kept, ok := details[f.Detail]; ok {
+						f.Detail = kept
+					} else if len(details) < 10_000 {
+						details[f.Detail] = f.Detail
+					}
 					rep.Findings = append(rep.Findings, f)
 					sum.Findings++
 				}
 			}
 			rep.Users = append(rep.Users, u)
-			rep.Devices = append(rep.Devices, s.devices...)
-			s.devices = nil // the report holds them now
 		}
+		pr.users = nil // the report holds what it needs of them
 		slices.SortFunc(pr.errs, func(a, b ErrorRow) int { return cmp.Compare(a.UserID, b.UserID) })
 		rep.Errors = append(rep.Errors, pr.errs...)
 		sum.Errors = len(pr.errs)
@@ -561,5 +595,35 @@ func (r *runner) report(rules map[string]bool) *Report {
 		rep.Summary.Errors += sum.Errors
 	}
 	rep.Summary.Providers = len(r.providers)
+	rep.Devices = concat(r.providers)
 	return rep
+}
+
+// concat returns every provider's device rows in one list, each provider's
+// dropped once copied: the rows of one provider are taken as they are,
+// and a run of several copies each into a list made once, so that a
+// report of millions of devices never holds them twice over.
+func concat(providers []*providerRun) []DeviceRow {
+	total, with := 0, 0
+	for _, pr := range providers {
+		total += len(pr.rows)
+		if len(pr.rows) > 0 {
+			with++
+		}
+	}
+	if with == 1 {
+		for _, pr := range providers {
+			if len(pr.rows) > 0 {
+				rows := pr.rows
+				pr.rows = nil
+				return rows
+			}
+		}
+	}
+	all := make([]DeviceRow, 0, total)
+	for _, pr := range providers {
+		all = append(all, pr.rows...)
+		pr.rows = nil
+	}
+	return all
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -383,4 +384,17 @@ func TestNilArguments(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.Complete(), "nothing to audit is a complete audit of nothing")
 	assert.False(t, errors.Is(err, mfa.ErrBadRequest))
+}
+
+func TestWriteJSONIsMarshalIndent(t *testing.T) {
+	for _, r := range []*audit.Report{
+		run(t, []audit.Scope{{Provider: "p"}}, audit.Options{}, organisation("p")),
+		run(t, nil, audit.Options{}),
+	} {
+		want, err := json.MarshalIndent(r, "", "  ")
+		require.NoError(t, err)
+		var got strings.Builder
+		require.NoError(t, r.WriteJSON(&got))
+		assert.Equal(t, string(want)+"\n", got.String())
+	}
 }

@@ -1,6 +1,10 @@
 package audit
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/openmfa/mfa-go/mfa"
@@ -67,7 +71,7 @@ type DeviceRow struct {
 	Kind         mfa.Kind   `json:"kind"`
 	Status       mfa.Status `json:"status"`
 	VendorStatus string     `json:"vendor_status,omitempty"`
-	CreatedAt    *time.Time `json:"created_at,omitempty"`
+	CreatedAt    time.Time  `json:"created_at,omitzero"` // in UTC; zero when the API does not say
 }
 
 // Finding is one rule's verdict about a user, or about one of its devices.
@@ -128,4 +132,71 @@ type Summary struct {
 	Devices         int `json:"devices"`
 	Findings        int `json:"findings"`
 	Errors          int `json:"errors"`
+}
+
+// WriteJSON writes the report as json.MarshalIndent(r, "", "  ") does, and
+// a newline, one row at a time: the JSON of a report of millions of
+// devices is never held whole in memory.
+func (r *Report) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(bw, "{\n  \"schema_version\": %d,\n", r.SchemaVersion)
+	lists := []struct {
+		key   string
+		items func(yield func(any) bool)
+	}{
+		{"users", values(r.Users)}, {"devices", values(r.Devices)}, {"findings", values(r.Findings)},
+		{"errors", values(r.Errors)}, {"not_audited", values(r.NotAudited)}, {"providers", values(r.Providers)},
+	}
+	for _, l := range lists {
+		if err := writeList(bw, l.key, l.items); err != nil {
+			return err
+		}
+	}
+	summary, err := json.MarshalIndent(r.Summary, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	bw.WriteString("  \"summary\": ")
+	bw.Write(summary)
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+func values[T any](items []T) func(yield func(any) bool) {
+	return func(yield func(any) bool) {
+		for _, item := range items {
+			if !yield(item) {
+				return
+			}
+		}
+	}
+}
+
+// writeList writes `  "key": [ ... ],` with each item indented as
+// MarshalIndent indents it.
+func writeList(bw *bufio.Writer, key string, items func(yield func(any) bool)) error {
+	bw.WriteString(`  "` + key + `": [`)
+	n := 0
+	var err error
+	items(func(item any) bool {
+		var b []byte
+		if b, err = json.MarshalIndent(item, "    ", "  "); err != nil {
+			return false
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+		n++
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n")
+	return nil
 }
