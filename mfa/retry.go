@@ -86,11 +86,11 @@ type Pacing struct {
 func (p Pacing) Validate() error {
 	switch {
 	case math.IsNaN(p.Rate) || math.IsInf(p.Rate, 0) || p.Rate < 0:
-		return fmt.Errorf("Rate %v is not a rate: give requests per second, or 0 for none", p.Rate)
+		return fmt.Errorf("rate %v is not a rate: give requests per second, or 0 for none", p.Rate)
 	case p.Burst < 0 || p.Burst > MaxBurst:
-		return fmt.Errorf("Burst %d is out of range: give 0 to %d", p.Burst, MaxBurst)
+		return fmt.Errorf("burst %d is out of range: give 0 to %d", p.Burst, MaxBurst)
 	case p.Burst > 0 && p.Rate == 0:
-		return errors.New("Burst is set without Rate")
+		return errors.New("a burst is set without a rate")
 	}
 	return nil
 }

@@ -42,10 +42,10 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		{"unknown format", rackspace.Config{Endpoint: endpoint, Token: secretToken, Format: rackspace.Format(7)}, "Config.Format"},
 		{"negative body limit", rackspace.Config{Endpoint: endpoint, Token: secretToken, MaxResponseBytes: -1}, "Config.MaxResponseBytes"},
 		{"negative listing limit", rackspace.Config{Endpoint: endpoint, Token: secretToken, MaxListing: -1}, "Config.MaxListing -1 is negative"},
-		{"negative rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: -1}}, "rackspace: Config.Pacing: Rate -1 is not a rate"},
-		{"NaN rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: math.NaN()}}, "Config.Pacing: Rate NaN"},
-		{"absurd burst", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: 5, Burst: 1 << 30}}, "Config.Pacing: Burst"},
-		{"burst without rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Burst: 3}}, "Config.Pacing: Burst is set without Rate"},
+		{"negative rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: -1}}, "rackspace: Config.Pacing: rate -1 is not a rate"},
+		{"NaN rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: math.NaN()}}, "Config.Pacing: rate NaN"},
+		{"absurd burst", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Rate: 5, Burst: 1 << 30}}, "Config.Pacing: burst"},
+		{"burst without rate", rackspace.Config{Endpoint: endpoint, Token: secretToken, Pacing: mfa.Pacing{Burst: 3}}, "Config.Pacing: a burst is set without a rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,10 +49,10 @@ func TestNewClientRefusesConfigsThatCannotWork(t *testing.T) {
 		{"huge page size", func(c *zstack.Config) { c.PageSize = zstack.MaxPageSize + 1 }, "Config.PageSize"},
 		{"negative max response", func(c *zstack.Config) { c.MaxResponseBytes = -1 }, "Config.MaxResponseBytes"},
 		{"negative max listing", func(c *zstack.Config) { c.MaxListing = -1 }, "zstack: Config.MaxListing -1 is negative"},
-		{"negative rate", func(c *zstack.Config) { c.Pacing.Rate = -1 }, "zstack: Config.Pacing: Rate -1 is not a rate"},
-		{"NaN rate", func(c *zstack.Config) { c.Pacing.Rate = math.NaN() }, "zstack: Config.Pacing: Rate NaN is not a rate"},
-		{"absurd burst", func(c *zstack.Config) { c.Pacing = mfa.Pacing{Rate: 5, Burst: mfa.MaxBurst + 1} }, "zstack: Config.Pacing: Burst 10001 is out of range"},
-		{"burst without rate", func(c *zstack.Config) { c.Pacing.Burst = 5 }, "zstack: Config.Pacing: Burst is set without Rate"},
+		{"negative rate", func(c *zstack.Config) { c.Pacing.Rate = -1 }, "zstack: Config.Pacing: rate -1 is not a rate"},
+		{"NaN rate", func(c *zstack.Config) { c.Pacing.Rate = math.NaN() }, "zstack: Config.Pacing: rate NaN is not a rate"},
+		{"absurd burst", func(c *zstack.Config) { c.Pacing = mfa.Pacing{Rate: 5, Burst: mfa.MaxBurst + 1} }, "zstack: Config.Pacing: burst 10001 is out of range"},
+		{"burst without rate", func(c *zstack.Config) { c.Pacing.Burst = 5 }, "zstack: Config.Pacing: a burst is set without a rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -227,6 +227,7 @@ func writeHelp(w io.Writer, flags *flag.FlagSet) {
 	for _, r := range audit.Rules {
 		fmt.Fprintf(tw, "  %s\t%s\n", r.ID, r.Description)
 	}
+	//lint:ignore SA1019 the help names the former id -rules still accepts
 	fmt.Fprintf(tw, "  %s\tthe former name of %s, accepted by -rules\n", audit.RuleNoActiveDevice, audit.RuleNoMFA)
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\n%s\n\nConfig keys per provider type (a provider without \"users\" is audited whole):\n", exitHelp)

@@ -21,7 +21,7 @@ import (
 
 func TestPacingIsValidated(t *testing.T) {
 	_, err := New(Config{BaseURL: &url.URL{Scheme: "http", Host: "x"}, Pacing: mfa.Pacing{Rate: -5}})
-	assert.ErrorContains(t, err, "Pacing: Rate -5 is not a rate")
+	assert.ErrorContains(t, err, "Pacing: rate -5 is not a rate")
 }
 
 // quotaServer answers 429 with Retry-After once its token bucket is empty,
