@@ -104,18 +104,18 @@ func (l *passwordLogin) login(ctx context.Context) (transport.Token, error) {
 // a warning says why.
 func decodeToken(ctx context.Context, resp *transport.Response, log *slog.Logger) (transport.Token, error) {
 	t := transport.Token{Value: resp.Header.Get("X-Subject-Token")}
-	switch {
-	case t.Value == "":
+	// The token source refuses a token no header can carry.
+	if t.Value == "" {
 		return transport.Token{}, resp.Invalid(errors.New("no X-Subject-Token header"))
-	case hasControl(t.Value):
-		return transport.Token{}, resp.Invalid(errors.New("the X-Subject-Token header holds a control character"))
 	}
 	var body struct {
 		Token struct {
 			ExpiresAt string `json:"expires_at"`
 		} `json:"token"`
 	}
-	if resp.DecodeJSON(&body) != nil || body.Token.ExpiresAt == "" {
+	// Not resp.DecodeJSON: its error, made to quote the body, would be
+	// thrown away.
+	if transport.UnmarshalJSON(resp.Body, &body) != nil || body.Token.ExpiresAt == "" {
 		log.WarnContext(ctx, "huaweiiam: the login response gives no token expiry; the token is used until refused",
 			"status", resp.StatusCode)
 		return t, nil

@@ -192,8 +192,10 @@ func TestPasswordLoginScopes(t *testing.T) {
 	}
 }
 
-// A token whose expires_at has passed is renewed before the next call.
-func TestPasswordLoginRenewsBeforeExpiry(t *testing.T) {
+// A token whose expires_at has passed on arrival (a skewed clock) is used
+// until the server refuses it, not renewed before every call; renewal
+// before a future expiry is the transport's TokenSource, tested there.
+func TestPasswordLoginUsesATokenExpiredOnArrival(t *testing.T) {
 	mt := newMock(t)
 	ls := &loginServer{t: t, body: fixture(t, "iam_token.json")} // expired in 2020
 	mt.RegisterResponder(http.MethodPost, iamBase+"/v3/auth/tokens", ls.respond)
@@ -205,8 +207,8 @@ func TestPasswordLoginRenewsBeforeExpiry(t *testing.T) {
 		_, err = c.WorkspaceOTP().OTPDevices(context.Background(), "u1")
 		require.NoError(t, err)
 	}
-	assert.Equal(t, int32(2), ls.n.Load())
-	assert.Equal(t, []string{ls.token(1), ls.token(2)}, check.seen)
+	assert.Equal(t, int32(1), ls.n.Load())
+	assert.Equal(t, []string{ls.token(1), ls.token(1)}, check.seen)
 }
 
 // A refused token is renewed once; the call then succeeds.
@@ -401,5 +403,40 @@ func TestSecretsNeverLeak(t *testing.T) {
 				assertNoSecrets(t, "log", logs.String())
 			})
 		}
+	}
+}
+
+// A login error that echoes the password where an error is cut short (at
+// maxMessageBytes, maxCodeBytes, 4*maxMessageBytes) keeps no part of it:
+// the texts are redacted before they are cut, in the code and the causes
+// too.
+func TestPasswordLoginSecretAtTheCut(t *testing.T) {
+	filler := func(n int) string { return strings.Repeat("a", n) }
+	tests := map[string]string{
+		"message":       `{"error_code":"IAM.0011","error_msg":"` + filler(1010) + passwordSentinel + `"}`,
+		"keystone":      `{"error":{"code":400,"message":"` + filler(1010) + passwordSentinel + `","title":"Bad Request"}}`,
+		"code":          `{"error_code":"` + filler(50) + passwordSentinel + `","error_msg":"x"}`,
+		"whole code":    `{"error_code":"` + passwordSentinel + `","error_msg":"x"}`,
+		"request id":    `{"error_code":"IAM.0011","error_msg":"x","request_id":"` + filler(120) + passwordSentinel + `"}`,
+		"encoded":       `{"error_code":"IAM.0011","error_msg":"x","encoded_authorization_message":"` + filler(4080) + passwordSentinel + `"}`,
+		"detail":        `{"code":"IAM.0011","message":"x","details":[{"code":"IAM.0011","message":"` + filler(1010) + passwordSentinel + `"}]}`,
+		"detail code":   `{"code":"IAM.0011","message":"x","details":[{"code":"` + filler(50) + passwordSentinel + `","message":"y"}]}`,
+		"nested detail": `{"code":"IAM.0011","message":"x","details":[{"code":"A","details":[{"code":"B","message":"` + filler(1010) + passwordSentinel + `"}]}]}`,
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			mt := newMock(t)
+			mt.RegisterResponder(http.MethodPost, iamBase+"/v3/auth/tokens", httpmock.NewStringResponder(400, body))
+			c, err := NewClient(passwordConfig(mt, nil))
+			require.NoError(t, err)
+			_, err = c.WorkspaceOTP().OTPDevices(context.Background(), "u1")
+			require.ErrorIs(t, err, mfa.ErrBadRequest)
+			ae := apiError(t, err)
+			for _, s := range []string{err.Error(), ae.EncodedAuthorizationMessage} {
+				for i := 0; i+8 <= len(passwordSentinel); i++ {
+					assert.NotContains(t, s, passwordSentinel[i:i+8])
+				}
+			}
+		})
 	}
 }

@@ -85,9 +85,10 @@
 // IAM virtual MFA devices: the API reports only bound devices, as a user
 // id and a serial number ("iam/mfa/<id>" or "iam:<id>...", opaque), so
 // every device is mfa.StatusActive, its ID is the serial number, and its
-// VendorStatus, Name, UserName and CreatedAt are empty. IAM answers 404 for
-// a user with no device: UserDevices returns an empty list, UserDevice an
-// error matching mfa.ErrNotFound.
+// VendorStatus, Name, UserName and CreatedAt are empty. IAM answers 404
+// with its code IAM.0004 for a user with no device: UserDevices returns an
+// empty list, UserDevice an error matching mfa.ErrNotFound. A 404 without
+// that code (a proxy's or a gateway's) is an error for both.
 //
 // # Factors
 //
@@ -193,7 +194,9 @@
 // {"error_code","error_msg"}) becomes an *mfa.APIError in Causes, with its
 // Code and Message: Error prints them ("...: caused by A; and by B"), and
 // they sit in the unwrap chain (APIError.Unwrap returns Causes). They carry
-// no status and match no sentinel of their own.
+// no status and match no sentinel of their own. The first 8 of a list are
+// kept, 3 levels deep; the message of the error above says what was left
+// out. Every text is cleared of the call's secrets, then cut short.
 //
 // The HTTP status picks the sentinel, except where the vendor code says
 // more: IAM.0004 (any case) is mfa.ErrNotFound, IAM.0002 and IAM.0003

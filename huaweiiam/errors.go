@@ -2,6 +2,8 @@ package huaweiiam
 
 import (
 	"bytes"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +17,15 @@ const (
 	maxCodeBytes    = 64
 	maxMessageBytes = 1024
 	maxIDBytes      = 128
+)
+
+// How much of "details" an error keeps: the first maxCauses sub-errors of
+// each level, maxCauseDepth levels deep. Huawei sends a handful, one level
+// deep; a body of thousands, or nested thousands deep, would otherwise
+// make an error of megabytes, and cost time in the square of its depth.
+const (
+	maxCauses     = 8
+	maxCauseDepth = 3
 )
 
 // flexString reads a JSON string or number as text and ignores any other
@@ -33,29 +44,36 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// errorBody is one Huawei error object. The same fields read the body, its
-// nested "error" object and each of its "details":
+// errorBody is one Huawei error body. The same fields, but "error", read
+// its nested "error" object; "details" are read as errorList:
 //
 //	{"error_code":"WKS.0001","error_msg":"...","encoded_authorization_message":"..."}
 //	{"error_code":"APIGW.0301","error_msg":"...","request_id":"..."}
 //	{"code":"WKS.0004","message":"...","details":[{"code":"...","message":"..."}]}
 //	{"error":{"code":401,"message":"...","title":"Unauthorized"}}
 type errorBody struct {
-	ErrorCode                   flexString  `json:"error_code"`
-	ErrorMsg                    flexString  `json:"error_msg"`
-	Code                        flexString  `json:"code"`
-	Message                     flexString  `json:"message"`
-	Title                       flexString  `json:"title"`
-	RequestID                   flexString  `json:"request_id"`
+	innerError
 	EncodedAuthorizationMessage flexString  `json:"encoded_authorization_message"`
 	Error                       nestedError `json:"error"`
-	Details                     errorList   `json:"details"`
+}
+
+// innerError is the nested "error" object. It has no "error" of its own:
+// only the outer one is read, so that a chain of them nested costs one
+// pass over the body, not one a level.
+type innerError struct {
+	ErrorCode flexString `json:"error_code"`
+	ErrorMsg  flexString `json:"error_msg"`
+	Code      flexString `json:"code"`
+	Message   flexString `json:"message"`
+	Title     flexString `json:"title"`
+	RequestID flexString `json:"request_id"`
+	Details   errorList  `json:"details"`
 }
 
 // nestedError is "error": Keystone's object (or Huawei's own fields nested
 // in one), or a bare string.
 type nestedError struct {
-	body *errorBody
+	body *innerError
 	text string
 }
 
@@ -63,7 +81,7 @@ type nestedError struct {
 func (n *nestedError) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '{':
-		n.body = new(errorBody)
+		n.body = new(innerError)
 		return transport.UnmarshalJSON(b, n.body)
 	case '"':
 		return transport.UnmarshalJSON(b, &n.text)
@@ -73,14 +91,25 @@ func (n *nestedError) UnmarshalJSON(b []byte) error {
 
 // errorList is "details": sub-errors. Items that are not objects, or a
 // value that is not a list, are ignored rather than losing the envelope.
-type errorList []errorBody
+type errorList []detail
 
 // UnmarshalJSON reads the objects of a list.
 func (l *errorList) UnmarshalJSON(b []byte) error {
 	if b[0] == '[' {
-		_ = transport.UnmarshalJSON(b, (*[]errorBody)(l)) // a wrong item is left zero, and skipped
+		_ = transport.UnmarshalJSON(b, (*[]detail)(l)) // a wrong item is left zero, and skipped
 	}
 	return nil
+}
+
+// detail is one of "details". Its own details are kept as text, decoded
+// by causes only as deep as maxCauseDepth: decoded here, each level would
+// decode again all the levels under it.
+type detail struct {
+	ErrorCode flexString      `json:"error_code"`
+	ErrorMsg  flexString      `json:"error_msg"`
+	Code      flexString      `json:"code"`
+	Message   flexString      `json:"message"`
+	Details   json.RawMessage `json:"details"`
 }
 
 // decodeError is the transport's DecodeError hook for both APIs. It reads
@@ -92,7 +121,8 @@ func decodeError(r *transport.Response) *mfa.APIError {
 		return nil // not JSON: no decoding error to make
 	}
 	var e errorBody
-	if r.DecodeJSON(&e) != nil {
+	// Not r.DecodeJSON: its error, which quotes the body, is not wanted.
+	if transport.UnmarshalJSON(r.Body, &e) != nil {
 		return nil
 	}
 	code, msg, reqID := string(e.ErrorCode), string(e.ErrorMsg), string(e.RequestID)
@@ -124,41 +154,79 @@ func decodeError(r *transport.Response) *mfa.APIError {
 	} else if msg == "" {
 		msg = e.Error.text
 	}
-	code = cut(strings.TrimSpace(code), maxCodeBytes)
-	msg = cut(strings.TrimSpace(msg), maxMessageBytes)
-	if code == "" && msg == "" {
+	code = clean(r, code, maxCodeBytes)
+	if msg = strings.TrimSpace(msg); code == "" && msg == "" {
 		return nil
 	}
+	causes, note := causes(r, details, 1)
 	return &mfa.APIError{
 		Code:                        code,
-		Message:                     msg,
-		RequestID:                   cut(strings.TrimSpace(reqID), maxIDBytes),
-		EncodedAuthorizationMessage: cut(string(e.EncodedAuthorizationMessage), 4*maxMessageBytes),
+		Message:                     withNote(r, msg, note),
+		RequestID:                   clean(r, reqID, maxIDBytes),
+		EncodedAuthorizationMessage: cut(r.Redact(string(e.EncodedAuthorizationMessage)), 4*maxMessageBytes),
 		Kind:                        kindOf(code),
-		Causes:                      causes(details),
+		Causes:                      causes,
 	}
 }
 
-// causes returns the sub-errors of "details" as *mfa.APIError values with
-// their code and message (error_code and error_msg, else code and message)
-// and their own details. They carry no status: they match no sentinel.
-func causes(details errorList) []error {
-	var out []error
-	for _, d := range details {
+// causes returns the sub-errors of "details", level depth, as
+// *mfa.APIError values with their code and message (error_code and
+// error_msg, else code and message) and their own details. They carry no
+// status: they match no sentinel. Past maxCauses, or below maxCauseDepth,
+// the details are left out, and leftOut says so for the error above.
+func causes(r *transport.Response, details errorList, depth int) (out []error, leftOut string) {
+	for i, d := range details {
+		if len(out) == maxCauses {
+			return out, strconv.Itoa(len(details)-i) + " more details left out"
+		}
 		code, msg := d.ErrorCode, d.ErrorMsg
 		if code == "" && msg == "" {
 			code, msg = d.Code, d.Message
 		}
+		var sub []error
+		var note string
+		if len(d.Details) > 0 && d.Details[0] == '[' {
+			if depth < maxCauseDepth {
+				var list errorList
+				_ = list.UnmarshalJSON(d.Details)
+				sub, note = causes(r, list, depth+1)
+			} else if bytes.IndexByte(d.Details, '{') >= 0 {
+				note = "its details left out"
+			}
+		}
 		e := &mfa.APIError{
-			Code:    cut(strings.TrimSpace(string(code)), maxCodeBytes),
-			Message: cut(strings.TrimSpace(string(msg)), maxMessageBytes),
-			Causes:  causes(d.Details),
+			Code:    clean(r, string(code), maxCodeBytes),
+			Message: withNote(r, string(msg), note),
+			Causes:  sub,
 		}
 		if e.Code != "" || e.Message != "" || e.Causes != nil {
 			out = append(out, e)
 		}
 	}
-	return out
+	return out, ""
+}
+
+// withNote returns msg as clean does, followed by note, what was left
+// out, when there is one; msg is cut the shorter for it, so that the
+// whole keeps to maxMessageBytes (and the "..." of a cut).
+func withNote(r *transport.Response, msg, note string) string {
+	if note == "" {
+		return clean(r, msg, maxMessageBytes)
+	}
+	if msg = clean(r, msg, maxMessageBytes-len(note)-3); msg == "" {
+		return "(" + note + ")"
+	}
+	return msg + " (" + note + ")"
+}
+
+// clean returns a text from the body fit for an error: trimmed, its
+// secrets removed, then cut to n bytes. Redacted after the cut, a secret
+// the cut ran through would no longer be found, and its start would stay.
+func clean(r *transport.Response, s string, n int) string {
+	if s = strings.TrimSpace(s); s == "" {
+		return ""
+	}
+	return cut(r.Redact(s), n)
 }
 
 // kindOf returns the sentinel a Huawei error code stands for where it says

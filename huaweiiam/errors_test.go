@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -272,4 +273,51 @@ func TestRetries(t *testing.T) {
 		assert.Len(t, devs, 1)
 		assert.Equal(t, 2, mt.GetTotalCallCount())
 	})
+}
+
+// "details" are kept maxCauses to a level and maxCauseDepth levels deep,
+// so that a body of many or deeply nested details makes an error of
+// bounded size, at a cost linear in the body.
+func TestErrorDetailsBounded(t *testing.T) {
+	many := `{"code":"X.1","message":"m","details":[` +
+		strings.TrimSuffix(strings.Repeat(`{"code":"Y.1","message":"a detail"},`, 10_000), ",") + `]}`
+	deep := `{"code":"X.1","message":"m","details":` +
+		strings.Repeat(`[{"code":"Y.1","message":"a detail","details":`, 1000) + "[]" + strings.Repeat("}]", 1000) + "}"
+	deepError := strings.Repeat(`{"error":`, 1000) + `{"code":"X.1","message":"m"}` + strings.Repeat("}", 1000)
+	both := `{"code":"X.1","message":"m","details":[` +
+		strings.TrimSuffix(strings.Repeat(`{"code":"Y.1","details":[{"code":"Z.1","details":[{"code":"W.1","details":[{"code":"V.1"},{"code":"V.1"}]},{"code":"W.1"}]}]},`, 2000), ",") + `]}`
+	for name, body := range map[string]string{"10,000 details": many, "1,000 deep": deep, "1,000 errors deep": deepError, "many and deep": both} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			e := decodeError(&transport.Response{StatusCode: 400, Body: []byte(body)})
+			took := time.Since(start)
+			if name == "1,000 errors deep" {
+				// Only the outer "error" is read; the ones nested in it
+				// are no Huawei envelope.
+				assert.Nil(t, e)
+				assert.Less(t, took, time.Second)
+				return
+			}
+			require.NotNil(t, e)
+			assert.Less(t, len(e.Error()), 64<<10)
+			assert.LessOrEqual(t, len(e.Causes), maxCauses)
+			var depth func(errs []error) int
+			depth = func(errs []error) int {
+				d := 0
+				for _, c := range errs {
+					sub := apiError(t, c)
+					assert.LessOrEqual(t, len(sub.Causes), maxCauses)
+					d = max(d, 1+depth(sub.Causes))
+				}
+				return d
+			}
+			assert.LessOrEqual(t, depth(e.Causes), maxCauseDepth)
+			assert.Less(t, took, time.Second)
+		})
+	}
+
+	// When details are left out, the error says so.
+	e := decodeError(&transport.Response{StatusCode: 400, Body: []byte(many)})
+	require.NotNil(t, e)
+	assert.Contains(t, e.Error(), "9992 more details left out")
 }

@@ -94,6 +94,10 @@ func TestVirtualMFA404NotFromIAM(t *testing.T) {
 		{"gateway API not found", string(fixture(t, "apigw_error_0101.json")), mfa.ErrUnsupported},
 		{"proxy page", "<html><body><h1>404 Not Found</h1></body></html>", mfa.ErrNotFound},
 		{"empty", "", mfa.ErrNotFound},
+		// A proxy's JSON 404 reads as a top-level code, but not IAM's: the
+		// user's device is unknown, not absent.
+		{"proxy code and message", `{"code":404,"message":"Not Found"}`, mfa.ErrNotFound},
+		{"proxy code", `{"code":"NotFound"}`, mfa.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,11 +113,13 @@ func (s *VirtualMFAService) UserDevices(ctx context.Context, userID string) ([]m
 }
 
 // noDevice reports whether err is IAM saying a user has no virtual MFA
-// device: an *mfa.APIError matching mfa.ErrNotFound decoded from one of
-// IAM's error envelopes.
+// device: an *mfa.APIError with IAM's own not-found code (IAM.0004). Any
+// code will not do: a proxy's or gateway's JSON 404 ({"code":404,...})
+// decodes with one too, and taken for "no device" it would report a user
+// whose device was never read as having none.
 func noDevice(err error) bool {
 	var ae *mfa.APIError
-	return errors.As(err, &ae) && ae.Code != "" && errors.Is(ae, mfa.ErrNotFound)
+	return errors.As(err, &ae) && kindOf(ae.Code) == mfa.ErrNotFound
 }
 
 // List returns every virtual MFA device of the account
@@ -209,11 +211,12 @@ func (s *VirtualMFAService) LoginProtects(ctx context.Context) ([]*LoginProtect,
 func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 	return func(yield func(mfa.User, error) bool) {
 		if ctx == nil {
+			// transport.Do refuses a nil context too, but ctx.Err() below
+			// would panic first.
 			yield(mfa.User{}, fmt.Errorf("%s: %w: nil context", s.name, mfa.ErrBadRequest))
 			return
 		}
-		tc, err := s.client()
-		if err != nil {
+		if _, err := s.client(); err != nil {
 			yield(mfa.User{}, err)
 			return
 		}
@@ -222,7 +225,7 @@ func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error
 			yield(mfa.User{}, protectsErr) // no listing can run either
 			return
 		}
-		run := iamUsersRun{s: s, tc: tc, seen: newUsers(s.name, s.maxListing), yield: yield,
+		run := iamUsersRun{s: s, seen: newUsers(s.name, s.maxListing), yield: yield,
 			protects: make(map[string]*LoginProtect, len(protects))}
 		for _, p := range protects {
 			run.protects[p.UserID()] = p
@@ -233,11 +236,11 @@ func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error
 				query = url.Values{"enabled": {"false"}}
 				// A server that ignores the filter sends the enabled users
 				// again: not new, but no loop either.
-				run.seen.guard.NextPass()
+				run.seen.nextPass()
 			}
 			for page := 1; ; page++ {
-				next, err := run.page(ctx, enabled, query, page)
-				if err == errStopped {
+				next, stopped, err := run.page(ctx, enabled, query, page)
+				if stopped {
 					return
 				}
 				if err != nil {
@@ -259,62 +262,50 @@ func (s *VirtualMFAService) Users(ctx context.Context) iter.Seq2[mfa.User, error
 	}
 }
 
-// iamUsersRun is one run of VirtualMFAService.Users.
+// iamUsersRun is one run of VirtualMFAService.Users, whose s.tc is set.
 type iamUsersRun struct {
 	s        *VirtualMFAService
-	tc       *transport.Client
 	seen     *users
 	protects map[string]*LoginProtect // by user id
 	yield    func(mfa.User, error) bool
 }
 
-// errStopped says that the caller stopped the range: the listing ends
-// with no error to yield.
-var errStopped = errors.New("the range stopped")
-
 // page reads page n of the listing of enabled or disabled users, yields
 // its new users, and returns the query of the next page, or nil after the
-// last.
-func (r *iamUsersRun) page(ctx context.Context, enabled bool, query url.Values, n int) (url.Values, error) {
-	resp, err := getQuery(ctx, r.tc, iamUsersPath, query)
+// last; stopped says that the caller stopped the range.
+func (r *iamUsersRun) page(ctx context.Context, enabled bool, query url.Values, n int) (next url.Values, stopped bool, err error) {
+	resp, err := getQuery(ctx, r.s.tc, iamUsersPath, query)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	p, err := decodeIAMUsers(resp, r.s.name, enabled)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	filter := "enabled"
 	if !enabled {
 		filter = "disabled"
 	}
-	where := fmt.Sprintf("%d of the %s users", n, filter)
-	if len(p.users) == 0 {
-		if p.next != "" {
-			return nil, r.seen.fail(resp, "the page "+where+" is empty but links to a next page")
-		}
-		return nil, nil
+	var unread string
+	if p.next != "" {
+		unread = " but links to a next page"
 	}
-	fresh, pageErr := r.seen.page(resp, p.users, where)
-	for i, u := range p.users {
-		if !fresh[i] {
-			continue
-		}
-		if lp := r.protects[u.ID]; lp != nil {
-			u.LoginMFA, u.LoginMFAMethod = lp.wire.loginMFA()
-		}
-		if !r.yield(u, nil) {
-			return nil, errStopped
-		}
+	stopped, err = r.seen.yieldPage(resp, p.users, fmt.Sprintf("%d of the %s users", n, filter), unread, r.yieldUser)
+	if stopped || err != nil || p.next == "" {
+		return nil, stopped, err
 	}
-	if pageErr != nil || p.next == "" {
-		return nil, pageErr
+	if next, err = iamNextPage(p.next); err != nil {
+		return nil, false, resp.Invalid(err)
 	}
-	next, err := iamNextPage(p.next)
-	if err != nil {
-		return nil, resp.Invalid(err)
+	return next, false, nil
+}
+
+// yieldUser yields u with what login protection says of its login.
+func (r *iamUsersRun) yieldUser(u mfa.User) bool {
+	if lp := r.protects[u.ID]; lp != nil {
+		u.LoginMFA, u.LoginMFAMethod = lp.wire.loginMFA()
 	}
-	return next, nil
+	return r.yield(u, nil)
 }
 
 // WorkspaceOTPService is the provider of the OTP devices of Workspace
@@ -366,6 +357,7 @@ func (s *WorkspaceOTPService) Users(ctx context.Context) iter.Seq2[mfa.User, err
 			return
 		}
 		l := newUsers(s.name, s.maxListing)
+		yieldUser := func(u mfa.User) bool { return yield(u, nil) }
 		limit := strconv.Itoa(s.pageSize)
 		for offset := 0; ; {
 			resp, err := getQuery(ctx, s.tc, path, url.Values{"offset": {strconv.Itoa(offset)}, "limit": {limit}})
@@ -378,25 +370,19 @@ func (s *WorkspaceOTPService) Users(ctx context.Context) iter.Seq2[mfa.User, err
 				yield(mfa.User{}, err)
 				return
 			}
-			where := "at offset " + strconv.Itoa(offset)
-			if len(p.users) == 0 {
-				if offset < p.total {
-					yield(mfa.User{}, l.fail(resp, fmt.Sprintf("the page %s is empty, but total_count is %d: the rest cannot be read", where, p.total)))
-				}
-				return
+			var unread string
+			if offset < p.total {
+				unread = ", but total_count is " + strconv.Itoa(p.total) + ": the rest cannot be read"
 			}
-			fresh, pageErr := l.page(resp, p.users, where)
-			for i, u := range p.users {
-				if fresh[i] && !yield(u, nil) {
-					return
-				}
-			}
-			if pageErr != nil {
-				yield(mfa.User{}, pageErr)
+			stopped, err := l.yieldPage(resp, p.users, "at offset "+strconv.Itoa(offset), unread, yieldUser)
+			if err != nil {
+				yield(mfa.User{}, err)
 				return
 			}
 			offset += len(p.users)
-			if p.total >= 0 && offset >= p.total {
+			// An empty page is the last: yieldPage made it an error where
+			// the server promised more.
+			if stopped || len(p.users) == 0 || p.total >= 0 && offset >= p.total {
 				return
 			}
 		}

@@ -108,9 +108,14 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(']')
 	}
-	for i, cause := range e.Causes {
-		if i == 0 {
+	first := true
+	for _, cause := range e.Causes {
+		if cause == nil {
+			continue // Causes is exported: a caller may leave a hole in it
+		}
+		if first {
 			b.WriteString(": caused by ")
+			first = false
 		} else {
 			b.WriteString("; and by ")
 		}

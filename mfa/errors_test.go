@@ -114,3 +114,11 @@ func TestRetryPolicyDefaults(t *testing.T) {
 	assert.Equal(t, 1, custom.MaxAttempts)
 	assert.Equal(t, custom.MinWait, custom.MaxWait, "MaxWait never below MinWait")
 }
+
+func TestAPIErrorSkipsNilCauses(t *testing.T) {
+	e := &mfa.APIError{Provider: "p", StatusCode: 400, Message: "m",
+		Causes: []error{nil, errors.New("a"), nil, errors.New("b"), nil}}
+	assert.Equal(t, "p: HTTP 400: m: caused by a; and by b", e.Error())
+	assert.Equal(t, "m", (&mfa.APIError{Message: "m", Causes: []error{nil}}).Error())
+	assert.Equal(t, []error{mfa.ErrBadRequest}, matching(e))
+}

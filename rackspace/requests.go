@@ -140,7 +140,7 @@ func (c *Client) Device(ctx context.Context, userID, deviceID string) (mfa.Devic
 // user-admin sees every user of its domain, a plain user itself. It
 // implements mfa.UserLister. Pages follow the server's users_links next
 // links (atom:link in XML), with marker and limit as OpenStack pages,
-// until a page has none.
+// until a page has none or is empty.
 //
 // A page that brings back only users already listed (a server that
 // ignores the marker, or alternates two pages) ends the listing at once

@@ -440,33 +440,50 @@ func decodeBody(resp *transport.Response, jsonWire, xmlWire any) (isXML bool, er
 	return false, resp.Invalid(errNotJSONOrXML)
 }
 
-// decodeDevices decodes the body of the list call.
-func decodeDevices(resp *transport.Response, provider, userID string) ([]*OTPDevice, error) {
-	var (
-		j otpDevicesJSON
-		x otpDevicesXML
-	)
-	isXML, err := decodeBody(resp, &j, &x)
+// wireList is the root of a list body, in JSON or in XML: rows returns
+// its rows, or the error of a root that is not the API's.
+type wireList[W any] interface {
+	rows() ([]W, error)
+}
+
+// decodeList decodes the body of a list call into j or x, by what the
+// body is, and makes each of its rows with convert. Its errors are
+// resp.Invalid's.
+func decodeList[W, T any](resp *transport.Response, j, x wireList[W], convert func(*W) (T, error)) ([]T, error) {
+	isXML, err := decodeBody(resp, j, x)
 	if err != nil {
 		return nil, err
 	}
-	var wire []otpDeviceWire
-	switch {
-	case isXML:
-		wire, err = x.devices()
-	case j.Devices == nil:
-		err = errors.New(`the body has no "RAX-AUTH:otpDevices" array`)
-	default:
-		wire = *j.Devices
+	var wire []W
+	if isXML {
+		wire, err = x.rows()
+	} else {
+		wire, err = j.rows()
 	}
-	devices := make([]*OTPDevice, len(wire))
+	out := make([]T, len(wire))
 	for i := 0; err == nil && i < len(wire); i++ {
-		devices[i], err = wire[i].device(provider, userID)
+		out[i], err = convert(&wire[i])
 	}
 	if err != nil {
 		return nil, resp.Invalid(err)
 	}
-	return devices, nil
+	return out, nil
+}
+
+// decodeDevices decodes the body of the list call.
+func decodeDevices(resp *transport.Response, provider, userID string) ([]*OTPDevice, error) {
+	return decodeList(resp, &otpDevicesJSON{}, &otpDevicesXML{}, func(w *otpDeviceWire) (*OTPDevice, error) {
+		return w.device(provider, userID)
+	})
+}
+
+// rows returns the "RAX-AUTH:otpDevices" array, which the service always
+// sends.
+func (j *otpDevicesJSON) rows() ([]otpDeviceWire, error) {
+	if j.Devices == nil {
+		return nil, errors.New(`the body has no "RAX-AUTH:otpDevices" array`)
+	}
+	return *j.Devices, nil
 }
 
 // decodeDevice decodes the body of the one-device call.
@@ -505,15 +522,10 @@ func (w *otpDeviceWire) device(provider, userID string) (*OTPDevice, error) {
 	return &OTPDevice{provider: provider, userID: userID, id: w.ID, name: w.Name, status: status, vendorStatus: vendor}, nil
 }
 
-// devices returns the children of an <otpDevices> root.
-func (x *otpDevicesXML) devices() ([]otpDeviceWire, error) {
-	if err := checkName(x.XMLName, nsRAXAUTH, "otpDevices"); err != nil {
+// rows returns the children of an <otpDevices> root.
+func (x *otpDevicesXML) rows() ([]otpDeviceWire, error) {
+	if err := checkRoot(x.XMLName, x.Other, nsRAXAUTH, "otpDevices", "otpDevice"); err != nil {
 		return nil, err
-	}
-	for _, other := range x.Other {
-		if other.XMLName.Local == "otpDevice" {
-			return nil, checkName(other.XMLName, nsRAXAUTH, "otpDevice")
-		}
 	}
 	return x.Devices, nil
 }
@@ -524,7 +536,7 @@ func (x *otpDevicesXML) device(id string) (*otpDeviceWire, error) {
 	if x.XMLName.Local == "otpDevice" {
 		return &otpDeviceWire{ID: x.ID, Name: x.Name, Verified: x.Verified}, checkName(x.XMLName, nsRAXAUTH, "otpDevice")
 	}
-	devices, err := x.devices()
+	devices, err := x.rows()
 	switch {
 	case err != nil:
 		return nil, err
@@ -568,20 +580,33 @@ func decodeUserMFA(resp *transport.Response) (*UserMFA, error) {
 	return u, nil
 }
 
-// settings returns the multi-factor settings of a user, the prefixed
-// members winning over the plain ones.
+// merged returns w with each member the API sends in two forms read from
+// either: the prefixed RAX-AUTH members winning over the plain ones, and
+// username over name. Readers of a user look at the prefixed fields and
+// Username alone, so that both forms are read the same way everywhere.
+func (w *userWire) merged() userWire {
+	m := *w
+	m.Username = cmp.Or(w.Username, w.Name)
+	m.MFAEnabled = cmp.Or(w.MFAEnabled, w.PlainMFAEnabled)
+	m.State = cmp.Or(w.State, w.PlainState)
+	m.Level = cmp.Or(w.Level, w.PlainLevel)
+	m.FactorType = cmp.Or(w.FactorType, w.PlainFactorType)
+	return m
+}
+
+// settings returns the multi-factor settings of a user.
 func (w *userWire) settings() (*UserMFA, error) {
-	enabled := cmp.Or(w.MFAEnabled, w.PlainMFAEnabled)
-	on, ok := enabled.bool()
-	if !ok && enabled != "" {
-		return nil, fmt.Errorf("user RAX-AUTH:multiFactorEnabled: %q is not a boolean", shorten(string(enabled)))
+	m := w.merged()
+	on, ok := m.MFAEnabled.bool()
+	if !ok && m.MFAEnabled != "" {
+		return nil, fmt.Errorf("user RAX-AUTH:multiFactorEnabled: %q is not a boolean", shorten(string(m.MFAEnabled)))
 	}
 	return &UserMFA{
-		UserID:           w.ID,
-		UserName:         cmp.Or(w.Username, w.Name),
+		UserID:           m.ID,
+		UserName:         m.Username,
 		Enabled:          on,
-		State:            cmp.Or(w.State, w.PlainState),
-		EnforcementLevel: cmp.Or(w.Level, w.PlainLevel),
+		State:            m.State,
+		EnforcementLevel: m.Level,
 	}, nil
 }
 
@@ -632,15 +657,7 @@ func decodeUsers(resp *transport.Response) (*usersPage, error) {
 
 // check returns the error of a <users> root that is not the API's.
 func (x *usersXML) check() error {
-	if err := checkName(x.XMLName, nsIdentity, "users"); err != nil {
-		return err
-	}
-	for _, other := range x.Other {
-		if other.XMLName.Local == "user" {
-			return checkName(other.XMLName, nsIdentity, "user")
-		}
-	}
-	return nil
+	return checkRoot(x.XMLName, x.Other, nsIdentity, "users", "user")
 }
 
 // next returns the query of the page after p, or nil when p is the last:
@@ -649,6 +666,12 @@ func (x *usersXML) check() error {
 // link's limit is kept. Only the query of the link is used: the request
 // goes to the Client's endpoint, never to a host a body names.
 func (p *usersPage) next() url.Values {
+	// An empty page ends the listing whatever its links say: with no row,
+	// the loop guard cannot tell a server that sends it forever, and a
+	// page past the last user is how a marker listing ends.
+	if len(p.users) == 0 {
+		return nil
+	}
 	for _, l := range p.links {
 		if !slices.ContainsFunc(strings.Fields(l.Rel), func(r string) bool { return strings.EqualFold(r, "next") }) {
 			continue
@@ -658,13 +681,8 @@ func (p *usersPage) next() url.Values {
 			q := u.Query()
 			marker, limit = q.Get("marker"), q.Get("limit")
 		}
-		if marker == "" && len(p.users) > 0 {
-			marker = p.users[len(p.users)-1].ID
-		}
-		if marker == "" {
-			return nil
-		}
-		q := url.Values{"marker": {marker}}
+		// decodeUsers refuses a user without id: the marker is never "".
+		q := url.Values{"marker": {cmp.Or(marker, p.users[len(p.users)-1].ID)}}
 		if limit != "" {
 			q.Set("limit", limit)
 		}
@@ -688,66 +706,48 @@ type unreadable struct {
 // that reads as no boolean keeps the user, as enabled and with a login
 // unknown unless the level says REQUIRED, and is reported in odd.
 func (w *userWire) user(provider string) (u mfa.User, odd []unreadable) {
-	u = mfa.User{Provider: provider, ID: w.ID, Name: cmp.Or(w.Username, w.Name), Enabled: true, LoginMFA: mfa.EnforcementUnknown}
-	if v, ok := w.Enabled.bool(); ok {
+	m := w.merged()
+	u = mfa.User{Provider: provider, ID: m.ID, Name: m.Username, Enabled: true, LoginMFA: mfa.EnforcementUnknown}
+	if v, ok := m.Enabled.bool(); ok {
 		u.Enabled = v
-	} else if w.Enabled != "" {
-		odd = append(odd, unreadable{"enabled", string(w.Enabled), "enabled"})
+	} else if m.Enabled != "" {
+		odd = append(odd, unreadable{"enabled", string(m.Enabled), "enabled"})
 	}
-	mfaFlag := cmp.Or(w.MFAEnabled, w.PlainMFAEnabled)
-	on, ok := mfaFlag.bool()
-	switch level := strings.ToUpper(strings.TrimSpace(cmp.Or(w.Level, w.PlainLevel))); {
+	on, ok := m.MFAEnabled.bool()
+	switch level := strings.ToUpper(strings.TrimSpace(m.Level)); {
 	case on:
-		u.LoginMFA, u.LoginMFAMethod = mfa.EnforcementRequired, cmp.Or(w.FactorType, w.PlainFactorType)
+		u.LoginMFA, u.LoginMFAMethod = mfa.EnforcementRequired, m.FactorType
 	case level == "REQUIRED":
 		u.LoginMFA = mfa.EnforcementRequired
-	case level == "OPTIONAL" && (ok || mfaFlag == ""):
+	case level == "OPTIONAL" && (ok || m.MFAEnabled == ""):
 		u.LoginMFA = mfa.EnforcementNotRequired
 	}
-	if !ok && mfaFlag != "" {
-		odd = append(odd, unreadable{"RAX-AUTH:multiFactorEnabled", string(mfaFlag), "login MFA " + string(u.LoginMFA)})
+	if !ok && m.MFAEnabled != "" {
+		odd = append(odd, unreadable{"RAX-AUTH:multiFactorEnabled", string(m.MFAEnabled), "login MFA " + string(u.LoginMFA)})
 	}
 	return u, odd
 }
 
 // decodeMobilePhones decodes the body of the mobile phone list.
 func decodeMobilePhones(resp *transport.Response, provider, userID string) ([]*MobilePhone, error) {
-	var (
-		j mobilePhonesJSON
-		x mobilePhonesXML
-	)
-	isXML, err := decodeBody(resp, &j, &x)
-	if err != nil {
-		return nil, err
-	}
-	var wire []mobilePhoneWire
-	switch {
-	case isXML:
-		wire, err = x.phones()
-	case j.Phones == nil:
-		err = errors.New(`the body has no "RAX-AUTH:mobilePhones" array`)
-	default:
-		wire = *j.Phones
-	}
-	phones := make([]*MobilePhone, len(wire))
-	for i := 0; err == nil && i < len(wire); i++ {
-		phones[i], err = wire[i].phone(provider, userID)
-	}
-	if err != nil {
-		return nil, resp.Invalid(err)
-	}
-	return phones, nil
+	return decodeList(resp, &mobilePhonesJSON{}, &mobilePhonesXML{}, func(w *mobilePhoneWire) (*MobilePhone, error) {
+		return w.phone(provider, userID)
+	})
 }
 
-// phones returns the children of a <mobilePhones> root.
-func (x *mobilePhonesXML) phones() ([]mobilePhoneWire, error) {
-	if err := checkName(x.XMLName, nsRAXAUTH, "mobilePhones"); err != nil {
-		return nil, err
+// rows returns the "RAX-AUTH:mobilePhones" array, which the service always
+// sends.
+func (j *mobilePhonesJSON) rows() ([]mobilePhoneWire, error) {
+	if j.Phones == nil {
+		return nil, errors.New(`the body has no "RAX-AUTH:mobilePhones" array`)
 	}
-	for _, other := range x.Other {
-		if other.XMLName.Local == "mobilePhone" {
-			return nil, checkName(other.XMLName, nsRAXAUTH, "mobilePhone")
-		}
+	return *j.Phones, nil
+}
+
+// rows returns the children of a <mobilePhones> root.
+func (x *mobilePhonesXML) rows() ([]mobilePhoneWire, error) {
+	if err := checkRoot(x.XMLName, x.Other, nsRAXAUTH, "mobilePhones", "mobilePhone"); err != nil {
+		return nil, err
 	}
 	return x.Phones, nil
 }
@@ -804,6 +804,23 @@ func checkName(got xml.Name, space, local string) error {
 		return nil
 	}
 	return fmt.Errorf("got %s, want <%s> in namespace %q", describe(got), local, space)
+}
+
+// checkRoot returns the error for a root element of a list that is not
+// <root> in namespace space, or that holds a <child> in another namespace:
+// encoding/xml matches the children by namespace and would skip such a
+// child, a row silently lost, so the roots collect every unmatched child
+// in other.
+func checkRoot(got xml.Name, other []xmlElement, space, root, child string) error {
+	if err := checkName(got, space, root); err != nil {
+		return err
+	}
+	for _, o := range other {
+		if o.XMLName.Local == child {
+			return checkName(o.XMLName, space, child)
+		}
+	}
+	return nil
 }
 
 // describe names an element for an error message.

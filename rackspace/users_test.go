@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -420,4 +421,34 @@ func TestUsersThatNeverEnd(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, mixed, userIDs(users))
 	})
+}
+
+// TestUsersEmptyPageWithNextLink: a page with no user but a next link
+// ends the listing. It once asked for that page again and again, tens of
+// thousands of requests a second until the context ended, since the loop
+// guard counts rows and an empty page has none.
+func TestUsersEmptyPageWithNextLink(t *testing.T) {
+	for _, format := range []rackspace.Format{rackspace.JSON, rackspace.XML} {
+		t.Run(format.String(), func(t *testing.T) {
+			mt := newMock(t)
+			mt.RegisterResponder(http.MethodGet, usersURL, serve(http.StatusOK, pageBody(nil, usersURL+"?marker=abc", format)))
+			c := newClient(t, mt, func(cfg *rackspace.Config) { cfg.Format = format })
+			// A deadline, so that the listing that never ends fails the
+			// test instead of hanging it.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			var users []mfa.User
+			var failure error
+			for u, err := range c.Users(ctx) {
+				if err != nil {
+					failure = err
+					continue
+				}
+				users = append(users, u)
+			}
+			require.NoError(t, failure)
+			assert.Empty(t, users)
+			assert.Equal(t, 1, calls(mt, http.MethodGet, usersURL), "the empty page is the last")
+		})
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/openmfa/mfa-go/internal/transport"
 	"github.com/openmfa/mfa-go/mfa"
@@ -88,12 +87,10 @@ func (c *Client) decodeLogin(resp *transport.Response) (string, error) {
 	if err := c.envelopeError(resp, &reply.envelope); err != nil {
 		return "", err
 	}
+	// The token source refuses a session no header can carry.
 	session := reply.Inventory.UUID
-	switch {
-	case session == "":
+	if session == "" {
 		return "", invalid("the login reply has no session (inventory.uuid)")
-	case !printable(session) || strings.ContainsAny(session, " \t"):
-		return "", invalid("the session in the login reply holds a space or a control character")
 	}
 	return session, nil
 }

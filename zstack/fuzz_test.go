@@ -129,7 +129,7 @@ func FuzzDecodeUsers(f *testing.F) {
 	c := fuzzClient(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte, limit int) {
-		users, total, err := c.decodeUsers(ctx, &transport.Response{StatusCode: 200, Body: body}, limit%2000)
+		users, total, err := decodeUsers[Account](ctx, c, &transport.Response{StatusCode: 200, Body: body}, limit%2000)
 		if err != nil {
 			requireTyped(t, err)
 			return

@@ -306,11 +306,9 @@ type QueryOptions struct {
 	Fields []string `url:"fields,omitempty,comma"`
 }
 
-// values checks o and encodes it. A zero Limit becomes pageSize.
-func (o QueryOptions) values(pageSize int) (url.Values, error) {
-	if o.Limit == 0 {
-		o.Limit = pageSize
-	}
+// values checks o and encodes it. A zero Limit is left out: the callers
+// that page set the Client's page size first, and a count sends none.
+func (o QueryOptions) values() (url.Values, error) {
 	if o.Limit < 0 || o.Limit > MaxPageSize {
 		return nil, fmt.Errorf("zstack: query limit %d: %w: give 1 to %d, or 0 for the page size", o.Limit, mfa.ErrBadRequest, MaxPageSize)
 	}

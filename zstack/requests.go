@@ -39,7 +39,7 @@ func (c *Client) QuerySecrets(ctx context.Context, opts QueryOptions) (*SecretPa
 	if opts.Limit == 0 {
 		opts.Limit = c.pageSize
 	}
-	q, err := opts.values(c.pageSize)
+	q, err := opts.values()
 	if err != nil {
 		return nil, err // names the package and the option
 	}
@@ -85,7 +85,7 @@ func (c *Client) Secrets(ctx context.Context, opts QueryOptions) iter.Seq2[*Secr
 // and the same protections against a listing that never ends.
 func (c *Client) Accounts(ctx context.Context, opts QueryOptions) iter.Seq2[Account, error] {
 	return walk(ctx, c, "accounts", opts, func(ctx context.Context, o QueryOptions) ([]Account, int64, error) {
-		return c.queryUsers(ctx, accountsPath, o)
+		return queryUsers[Account](ctx, c, accountsPath, o)
 	}, func(a Account) string { return a.UUID })
 }
 
@@ -95,28 +95,20 @@ func (c *Client) Accounts(ctx context.Context, opts QueryOptions) iter.Seq2[Acco
 // 404) or mfa.ErrUnsupported (SYS.1014 and the like).
 func (c *Client) VirtualIDs(ctx context.Context, opts QueryOptions) iter.Seq2[VirtualID, error] {
 	return walk(ctx, c, "IAM2 virtual ids", opts, func(ctx context.Context, o QueryOptions) ([]VirtualID, int64, error) {
-		rows, total, err := c.queryUsers(ctx, virtualIDsPath, o)
-		if err != nil {
-			return nil, 0, err
-		}
-		vids := make([]VirtualID, len(rows))
-		for i, a := range rows {
-			vids[i] = VirtualID(a) // the same fields: one decoder serves both
-		}
-		return vids, total, nil
+		return queryUsers[VirtualID](ctx, c, virtualIDsPath, o)
 	}, func(v VirtualID) string { return v.UUID })
 }
 
 // queryUsers reads one page of accounts or virtual ids.
-func (c *Client) queryUsers(ctx context.Context, path string, o QueryOptions) ([]Account, int64, error) {
-	q, err := o.values(c.pageSize)
+func queryUsers[T userRow](ctx context.Context, c *Client, path string, o QueryOptions) ([]T, int64, error) {
+	q, err := o.values()
 	if err != nil {
 		return nil, 0, err
 	}
-	var rows []Account
+	var rows []T
 	var total int64
 	err = c.get(ctx, path, q, func(resp *transport.Response) (err error) {
-		rows, total, err = c.decodeUsers(ctx, resp, o.Limit)
+		rows, total, err = decodeUsers[T](ctx, c, resp, o.Limit)
 		return err
 	})
 	return rows, total, err
@@ -163,12 +155,11 @@ func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 // (count=true: the server sends the total alone). The other options are
 // ignored.
 func (c *Client) CountSecrets(ctx context.Context, opts QueryOptions) (int, error) {
-	q, err := QueryOptions{Conditions: opts.Conditions}.values(c.pageSize)
+	q, err := QueryOptions{Conditions: opts.Conditions}.values()
 	if err != nil {
 		return 0, err
 	}
-	q.Del("limit")
-	q.Del("start")
+	q.Del("start") // sent even when 0; a zero Limit is left out already
 	q.Set("count", "true")
 	var total int
 	err = c.get(ctx, secretsPath, q, func(resp *transport.Response) (err error) {

@@ -435,10 +435,14 @@ func (c *Client) decodePage(ctx context.Context, resp *transport.Response, limit
 	return page, nil
 }
 
+// userRow is a row of the accounts or of the virtual ids: two types with
+// the same fields, which one decoder makes directly, with no copy.
+type userRow interface{ Account | VirtualID }
+
 // decodeUsers decodes an accounts or virtual ids query reply: the rows,
 // each with its uuid, and the total (-1 when the reply has none). limit is
 // the number of rows asked for (0: not known).
-func (c *Client) decodeUsers(ctx context.Context, resp *transport.Response, limit int) ([]Account, int64, error) {
+func decodeUsers[T userRow](ctx context.Context, c *Client, resp *transport.Response, limit int) ([]T, int64, error) {
 	reply := usersReply{Inventories: new([]wireUser)}
 	if err := resp.DecodeJSON(&reply); err != nil {
 		return nil, 0, err
@@ -447,12 +451,12 @@ func (c *Client) decodeUsers(ctx context.Context, resp *transport.Response, limi
 	if err != nil {
 		return nil, 0, err
 	}
-	users := make([]Account, len(rows))
+	users := make([]T, len(rows))
 	for i, w := range rows {
 		if w.UUID == "" {
 			return nil, 0, c.invalid(resp, "row %d has no uuid", i)
 		}
-		users[i] = Account{
+		users[i] = T{
 			UUID:      w.UUID,
 			Name:      w.Name,
 			Type:      w.Type,

@@ -312,14 +312,16 @@ func (p *configParser) providers(cfg *Config) bool {
 		return p.skipRest(tok)
 	}
 	for p.dec.More() {
-		_, at, err := p.next()
+		tok, at, err := p.next()
 		if err != nil {
 			p.syntax(err)
 			return false
 		}
-		if p.data[at] != '{' {
+		if tok != json.Delim('{') {
 			p.problem(at, "provider %d is not an object", len(cfg.Providers)+1)
-			if !p.skipRest(nil) {
+			// The token read is the whole of a scalar, or opens a list:
+			// skipRest reads past what is left of it, and no further.
+			if !p.skipRest(tok) {
 				return false
 			}
 			cfg.Providers = append(cfg.Providers, ProviderConfig{})
@@ -339,13 +341,11 @@ func (p *configParser) providers(cfg *Config) bool {
 	return true
 }
 
-// skipRest reads past the rest of a value whose first token was read.
+// skipRest reads past the rest of a value whose first token was read: a
+// scalar has no rest.
 func (p *configParser) skipRest(first json.Token) bool {
 	depth := 0
 	if d, ok := first.(json.Delim); ok && (d == '{' || d == '[') {
-		depth = 1
-	}
-	if first == nil {
 		depth = 1
 	}
 	for depth > 0 {

@@ -113,3 +113,15 @@ func TestBuildProvidersNeedsTheEnvironment(t *testing.T) {
 	assert.ErrorContains(t, err, `provider 1 (rackspace): "api_key_env" names the environment variable RAX_KEY, which is empty or unset`)
 	assert.ErrorContains(t, err, `provider 2 (zstack): "session_env" names the environment variable ZS_SESSION`, "every provider's problem at once")
 }
+
+// A provider entry that is no object is one problem: the entries after it
+// are read as they are, and the list still ends where it does.
+func TestParseConfigReadsPastAProviderThatIsNoObject(t *testing.T) {
+	for first, at := range map[string]string{`"x"`: "1:16", `5`: "1:16", `[1, {"a": 2}]`: "1:16", `null`: "1:16"} {
+		body := `{"providers": [` + first + `, {"type": "zstack", "endpoint": "https://z"}]}`
+		_, err := ParseConfig("c.json", strings.NewReader(body))
+		var ce *ConfigError
+		require.ErrorAs(t, err, &ce, body)
+		assert.Equal(t, []string{at + ": provider 1 is not an object"}, ce.Problems, body)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -210,4 +211,16 @@ func TestCleartextCredentialsAreWarnedOf(t *testing.T) {
 	r := s.run(t, context.Background(), "-timeout", "5s")
 	assert.Contains(t, r.stderr, "mfa-audit: warning: provider zs sends its credentials unencrypted to zstack.invalid:8080 (plain http)\n")
 	assert.Equal(t, 1, strings.Count(r.stderr, "warning:"), "one line per such provider; the loopback servers are no cleartext risk")
+}
+
+// The count of users not audited leaves out the entries that stand for a
+// whole listing, which name no user.
+func TestTheIncompleteAuditCountsTheUsersNotAudited(t *testing.T) {
+	s := startServers(t, 0)
+	s.rax.Inject(mfatest.Down())
+	r := s.run(t, context.Background(), "-format", "json")
+	require.Equal(t, exitIncomplete, r.code)
+	rep := report(t, r)
+	require.Contains(t, rep.NotAudited, audit.NotAudited{Provider: "rax", Reason: "not listed: the user listing failed"})
+	assert.Contains(t, r.stderr, fmt.Sprintf("%d call(s) failed, %d user(s) not audited\n", rep.Summary.Errors, rep.Summary.UsersNotAudited))
 }

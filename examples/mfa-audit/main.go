@@ -140,8 +140,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Ge
 	}
 	switch {
 	case !report.Complete() || ctx.Err() != nil:
+		// Not len(report.NotAudited): an entry for a failed listing names
+		// no user, and the users it stands for are not known.
 		fmt.Fprintf(stderr, "mfa-audit: the audit is incomplete: %d call(s) failed, %d user(s) not audited\n",
-			report.Summary.Errors, len(report.NotAudited))
+			report.Summary.Errors, report.Summary.UsersNotAudited)
 		return exitIncomplete
 	case opts.strict && report.Summary.Findings > 0:
 		return exitFindings

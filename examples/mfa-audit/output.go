@@ -39,52 +39,64 @@ func Write(w io.Writer, format string, r *audit.Report, types map[string]string)
 // being in json and csv.
 func writeTable(w io.Writer, r *audit.Report, types map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tTYPE\tUSERS\tAUDITED\tNOT AUDITED\tDISABLED\tDEVICES\tACTIVE\tPENDING\tUNKNOWN\tFINDINGS\tERRORS")
+	row(tw, "PROVIDER", "TYPE", "USERS", "AUDITED", "NOT AUDITED", "DISABLED", "DEVICES", "ACTIVE", "PENDING", "UNKNOWN", "FINDINGS", "ERRORS")
 	for _, p := range r.Providers {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", clean(p.Provider), types[p.Provider], p.UsersListed, p.UsersAudited,
-			p.UsersNotAudited, p.UsersDisabled, p.Devices, p.Active, p.Pending, p.Unknown, p.Findings, p.Errors)
+		row(tw, p.Provider, types[p.Provider], itoa(p.UsersListed), itoa(p.UsersAudited), itoa(p.UsersNotAudited), itoa(p.UsersDisabled),
+			itoa(p.Devices), itoa(p.Active), itoa(p.Pending), itoa(p.Unknown), itoa(p.Findings), itoa(p.Errors))
 	}
 	s := r.Summary
-	fmt.Fprintf(tw, "TOTAL\t\t%d\t%d\t%d\t%d\t%d\t\t\t\t%d\t%d\n", s.UsersListed, s.UsersAudited, s.UsersNotAudited, s.UsersDisabled,
-		s.Devices, s.Findings, s.Errors)
+	row(tw, "TOTAL", "", itoa(s.UsersListed), itoa(s.UsersAudited), itoa(s.UsersNotAudited), itoa(s.UsersDisabled),
+		itoa(s.Devices), "", "", "", itoa(s.Findings), itoa(s.Errors))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	section := func(title string, n int, header string, rows func(tw *tabwriter.Writer)) error {
+	section := func(title string, n int, header []string, rows func(tw *tabwriter.Writer)) error {
 		if n == 0 {
 			return nil
 		}
 		fmt.Fprintf(w, "\n%s (%d)\n", title, n)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, header)
+		row(tw, header...)
 		rows(tw)
 		return tw.Flush()
 	}
-	if err := section("FINDINGS", len(r.Findings), "PROVIDER\tUSER\tNAME\tRULE\tDEVICE\tDETAIL", func(tw *tabwriter.Writer) {
+	if err := section("FINDINGS", len(r.Findings), []string{"PROVIDER", "USER", "NAME", "RULE", "DEVICE", "DETAIL"}, func(tw *tabwriter.Writer) {
 		for _, f := range r.Findings {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", clean(f.Provider), clean(f.UserID), orDash(clean(f.UserName)), f.Rule,
-				orDash(clean(f.DeviceID)), clean(f.Detail))
+			row(tw, f.Provider, f.UserID, orDash(f.UserName), f.Rule, orDash(f.DeviceID), f.Detail)
 		}
 	}); err != nil {
 		return err
 	}
-	if err := section("ERRORS", len(r.Errors), "PROVIDER\tUSER\tERROR", func(tw *tabwriter.Writer) {
+	if err := section("ERRORS", len(r.Errors), []string{"PROVIDER", "USER", "ERROR"}, func(tw *tabwriter.Writer) {
 		for _, e := range r.Errors {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", clean(e.Provider), orDash(clean(e.UserID)), clean(e.Message))
+			row(tw, e.Provider, orDash(e.UserID), e.Message)
 		}
 	}); err != nil {
 		return err
 	}
-	return section("NOT AUDITED", len(r.NotAudited), "PROVIDER\tUSER\tREASON", func(tw *tabwriter.Writer) {
+	return section("NOT AUDITED", len(r.NotAudited), []string{"PROVIDER", "USER", "REASON"}, func(tw *tabwriter.Writer) {
 		for _, n := range r.NotAudited {
-			user := clean(n.UserID)
+			user := n.UserID
 			if user == "" {
 				user = "(every user)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", clean(n.Provider), user, clean(n.Reason))
+			row(tw, n.Provider, user, n.Reason)
 		}
 	})
 }
+
+// row writes one line of a table, every cell cleaned, as writeCSV cleans
+// every cell: a column added later cannot forget it. Every row has tabs,
+// so the tabwriter holds it until Flush, which reports a failed write.
+func row(tw *tabwriter.Writer, cells ...string) {
+	line := make([]string, len(cells))
+	for i, cell := range cells {
+		line[i] = clean(cell)
+	}
+	io.WriteString(tw, strings.Join(line, "\t")+"\n")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // csvHeader names the CSV columns; the first says what a row is.
 var csvHeader = []string{"record", "provider", "user_id", "user_name", "enabled", "login_mfa", "login_mfa_method",
@@ -94,8 +106,10 @@ var csvHeader = []string{"record", "provider", "user_id", "user_name", "enabled"
 // audited, told apart by the first column.
 func writeCSV(w io.Writer, r *audit.Report) error {
 	cw := csv.NewWriter(w)
+	// One row for every record: cw.Write is done with it when it returns.
+	row := make([]string, len(csvHeader))
 	write := func(cells ...string) error {
-		row := make([]string, len(csvHeader))
+		clear(row)
 		copy(row, cells)
 		for i, cell := range row {
 			row[i] = defuse(cleanCell(cell))
@@ -140,8 +154,10 @@ func writeCSV(w io.Writer, r *audit.Report) error {
 }
 
 // defuse keeps a spreadsheet from reading a vendor's text as a formula.
+// It runs on cells cleanCell has escaped, which hold no raw \r or NUL;
+// a tab it keeps.
 func defuse(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r\x00", rune(cell[0])) {
+	if cell != "" && strings.ContainsRune("=+-@\t", rune(cell[0])) {
 		return "'" + cell
 	}
 	return cell

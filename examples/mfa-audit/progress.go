@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/openmfa/mfa-go/mfa/audit"
@@ -19,7 +18,8 @@ type progress struct {
 	rates map[string]func() float64 // the current pace of each provider
 	start time.Time
 
-	mu     sync.Mutex
+	// No lock: audit.Run makes its Progress calls one at a time, and
+	// finish runs after Run has returned.
 	order  []string
 	latest map[string]audit.Progress
 	last   time.Time
@@ -41,8 +41,6 @@ func (p *progress) update(pr audit.Progress) {
 	if p.w == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if _, seen := p.latest[pr.Provider]; !seen {
 		p.order = append(p.order, pr.Provider)
 	}
@@ -65,8 +63,11 @@ func (p *progress) line(now time.Time) string {
 		done += pr.Done
 		total += pr.Total
 		part := fmt.Sprintf("%s %d/%d", clean(name), pr.Done, pr.Total)
-		if rate := p.rates[name]; rate != nil && rate() > 0 {
-			part += fmt.Sprintf(" at %.1f/s", rate())
+		if rate := p.rates[name]; rate != nil {
+			// One reading: the pace may change between two.
+			if r := rate(); r > 0 {
+				part += fmt.Sprintf(" at %.1f/s", r)
+			}
 		}
 		parts = append(parts, part)
 	}
@@ -82,8 +83,6 @@ func (p *progress) finish() {
 	if p.w == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K") // clear the line
 	}

@@ -107,13 +107,7 @@ func buildProvider(p ProviderConfig, getenv Getenv, pacing mfa.Pacing, logger *s
 	}
 	token, password := read("token_env", p.TokenEnv), read("password_env", p.PasswordEnv)
 	apiKey, sk, session := read("api_key_env", p.APIKeyEnv), read("sk_env", p.SKEnv), read("session_env", p.SessionEnv)
-	var ak string
-	if p.AKEnv != "" {
-		ak = getenv(p.AKEnv)
-		if ak == "" {
-			errs = append(errs, fmt.Errorf("%q names the environment variable %s, which is empty or unset", "ak_env", p.AKEnv))
-		}
-	}
+	ak := read("ak_env", p.AKEnv).Reveal() // huaweiiam.Config takes the access key id as a string
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
@@ -176,7 +170,8 @@ func buildProvider(p ProviderConfig, getenv Getenv, pacing mfa.Pacing, logger *s
 }
 
 // cleartext reports whether an endpoint is plain http to a host other than
-// loopback: credentials would cross the network unencrypted.
+// loopback: credentials would cross the network unencrypted. It copies
+// internal/transport's Cleartext, which an example cannot import.
 func cleartext(endpoint string) bool {
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Scheme != "http" {

@@ -226,11 +226,17 @@ type Server struct {
 	// of them.
 	IAM, Workspace *Host
 
-	// h is one pointer away from the emulator, so that no fmt verb prints
-	// what the emulator holds (the credentials in clear among them).
+	// h keeps the emulator two pointers away, so that no fmt verb prints
+	// what it holds (the credentials in clear among them): see handle.
 	h *handle
 }
 
+// handle holds the emulator behind a second pointer. fmt prints a pointer
+// field as an address, but under a verb that does not fit the field (%s,
+// %q, %t and others on a pointer) it prints the value the pointer points
+// to, one level deep: "%!s(*sim.Sim=&{...})". A *sim.Sim field would thus
+// print the emulator's credentials in clear; a *handle field prints only
+// handle, whose *sim.Sim stays an address.
 type handle struct{ sim *sim.Sim }
 
 // Host is one of the two services of a Server. Its methods are safe for
@@ -247,9 +253,6 @@ func NewServer(opts Options) (*Server, error) {
 		Seed: opts.Seed, Users: opts.UserCount, MaxDevicesPerUser: opts.MaxDevicesPerUser,
 		Active: opts.Active, Pending: opts.Pending, Unknown: opts.Unknown, NoDevice: opts.NoDevice,
 		Latency: opts.Latency, MaxPageSize: opts.MaxPageSize,
-	}
-	if o.MaxPageSize == 0 {
-		o.MaxPageSize = DefaultMaxPageSize
 	}
 	if opts.IAMUsers != nil || opts.WorkspaceUsers != nil {
 		o.Explicit = true
@@ -380,13 +383,7 @@ func (s *Server) ExpireTokens() { s.IAM.api.ExpireTokens() }
 
 // IssuedTokens returns every token the password login has issued (both services share them), expired or not, for
 // tests that check no credential reaches an output.
-func (s *Server) IssuedTokens() []mfa.Secret {
-	var out []mfa.Secret
-	for _, t := range s.IAM.api.IssuedTokens() {
-		out = append(out, mfa.NewSecret(t))
-	}
-	return out
-}
+func (s *Server) IssuedTokens() []mfa.Secret { return s.IAM.api.IssuedSecrets() }
 
 // RequestCount returns the number of requests both services have
 // received, faults and errors included.

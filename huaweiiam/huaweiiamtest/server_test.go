@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/openmfa/mfa-go/huaweiiam/huaweiiamtest"
+	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
@@ -321,4 +322,11 @@ func TestQuotaCountsEachServiceApart(t *testing.T) {
 	assert.Equal(t, 429, get(t, srv, otp, nil))
 	assert.Equal(t, 1, srv.IAM.Refusals())
 	assert.Equal(t, 2, srv.Refusals())
+}
+
+// TestDefaultMaxPageSizeIsTheEmulators checks the documented default
+// against the emulator's: NewServer leaves a zero MaxPageSize for the
+// emulator to fill, so the two constants must agree.
+func TestDefaultMaxPageSizeIsTheEmulators(t *testing.T) {
+	assert.Equal(t, sim.DefaultMaxPageSize, huaweiiamtest.DefaultMaxPageSize)
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha512"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"html"
@@ -56,10 +54,7 @@ var echoCreds = credentials{
 
 // echoSecrets are the secrets of echoCreds, and the hash of the ZStack
 // password, which is what its login sends.
-func echoSecrets() []string {
-	sum := sha512.Sum512([]byte(echoCreds.ZStackPassword))
-	return append(secretsOf(echoCreds), hex.EncodeToString(sum[:]))
-}
+func echoSecrets() []string { return secretsWithHash(echoCreds) }
 
 // echoed returns what a request carries that a careless server quotes
 // back: the string values of a login body (the credentials first, so that

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/sha512"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -884,8 +882,7 @@ func TestOversizedBodyMessage(t *testing.T) {
 // password, API key or ZStack password hash the login body carries.
 func TestFaultRedirectLoginOtherHost(t *testing.T) {
 	noLeaks(t)
-	sum := sha512.Sum512([]byte(fakeCreds.ZStackPassword))
-	secrets := append(secretsOf(fakeCreds), hex.EncodeToString(sum[:]))
+	secrets := secretsWithHash(fakeCreds)
 	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
 		for _, k := range kinds {
 			t.Run(strconv.Itoa(status)+"-"+k.String(), func(t *testing.T) {

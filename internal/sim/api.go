@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/mfa/mfatest"
 )
 
@@ -54,7 +55,8 @@ type vendor interface {
 	// serve answers r as the vendor does.
 	serve(w http.ResponseWriter, r *http.Request)
 	// fault answers r with an injected fault of kind FaultRateLimit or
-	// FaultServerError (502 excepted) in the vendor's form.
+	// FaultServerError (502 excepted) in the vendor's form. It does not
+	// set Retry-After: call it through API.fault, which does.
 	fault(w http.ResponseWriter, r *http.Request, f mfatest.Fault)
 	// expireTokens invalidates every token or session issued by login.
 	expireTokens()
@@ -136,6 +138,17 @@ func (a *API) ExpireTokens() { a.vendor.expireTokens() }
 // that check no credential reaches an output.
 func (a *API) IssuedTokens() []string { return a.vendor.issued().list() }
 
+// IssuedSecrets returns IssuedTokens as mfa.Secret values (nil when login
+// has issued none), the form the test servers hand out, so that a test
+// printing them by mistake shows no credential.
+func (a *API) IssuedSecrets() []mfa.Secret {
+	var out []mfa.Secret
+	for _, t := range a.IssuedTokens() {
+		out = append(out, mfa.NewSecret(t))
+	}
+	return out
+}
+
 // start listens on a loopback port and serves in the background.
 func (a *API) start() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -187,7 +200,7 @@ func (a *API) close() {
 // and hands the request to the vendor.
 func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	a.requests.Add(1)
-	a.log.add(Request{API: a.Name(), Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery})
+	a.log.add(Request{API: a.Name(), Method: r.Method, Path: a.loggedPath(r), Query: r.URL.RawQuery})
 	if !a.handler.enter() {
 		panic(http.ErrAbortHandler)
 	}
@@ -206,7 +219,7 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if q := a.quota.Load(); q != nil && !q.Allow() {
 		a.refusals.Add(1)
-		a.vendor.fault(w, r, mfatest.Fault{Kind: mfatest.FaultRateLimit, RetryAfter: "1"})
+		a.fault(w, r, mfatest.Fault{Kind: mfatest.FaultRateLimit, RetryAfter: "1"})
 		return
 	}
 	f, ok := a.nextFault(a.vendor.isLogin(r))
@@ -222,16 +235,46 @@ func (a *API) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case f.Kind == mfatest.FaultHTML:
 		writeHTML(w, http.StatusOK, portalPage)
 	case f.Kind == mfatest.FaultServerError && f.Status == http.StatusBadGateway:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
+		setRetryAfter(w, f)
 		writeHTML(w, http.StatusBadGateway, badGatewayPage)
 	default:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		a.vendor.fault(w, r, f)
+		a.fault(w, r, f)
 	}
+}
+
+// fault answers r with f in the vendor's form, Retry-After included. The
+// quota and the fault queue both answer through it, so that a refusal
+// carries the same headers whichever of them refused.
+func (a *API) fault(w http.ResponseWriter, r *http.Request, f mfatest.Fault) {
+	setRetryAfter(w, f)
+	a.vendor.fault(w, r, f)
+}
+
+// setRetryAfter sets the Retry-After header f asks for, if any; it must
+// run before the status is written, which vendor.fault does.
+func setRetryAfter(w http.ResponseWriter, f mfatest.Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+}
+
+// sessionPathPlaceholder stands in the request log for the session of a
+// ZStack session path.
+const sessionPathPlaceholder = "/zstack/v1/accounts/sessions/{session}"
+
+// loggedPath returns the path of r as the request log keeps it: the
+// escaped path, except that ZStack's logout (DELETE
+// /zstack/v1/accounts/sessions/{session}) carries the session in the
+// path, and the log, which tests print and search for credentials, must
+// hold none. Any deeper path under sessions/ is masked too, so that a
+// client sending a session to a wrong path does not leak it either.
+func (a *API) loggedPath(r *http.Request) string {
+	if a.kind == kindZStack {
+		if segs := segments(r); len(segs) >= 5 && match(segs[:4], "zstack", "v1", "accounts", "sessions") {
+			return sessionPathPlaceholder
+		}
+	}
+	return r.URL.EscapedPath()
 }
 
 // SetQuota makes the API refuse the requests beyond perSecond a second,

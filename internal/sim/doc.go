@@ -174,7 +174,8 @@
 // static credentials stay valid). API.Requests and API.Connections count
 // requests and accepted TCP connections exactly; API.RequestLog keeps the
 // method, path and query of the last 10,000 requests (the two Huawei APIs
-// share one log), never a header.
+// share one log), never a header, and a ZStack session path with its
+// session replaced by {session}.
 //
 // # Limits
 //

@@ -180,12 +180,7 @@ func (g *org) addExplicit(rng *rand.Rand, u int32, uid string, r Device) {
 		r.Status = wordStatus(r.VendorStatus, "Logined", "NewCreated")
 		r.Created = dateOr(r.Created, rng)
 		if r.Secret == "" {
-			a, b := rng.Uint64(), rng.Uint64()
-			var s [10]byte
-			for i := range 8 {
-				s[i] = byte(a >> (8 * i))
-			}
-			s[8], s[9] = byte(b), byte(b>>8)
+			s := drawSecret(rng)
 			r.Secret = secretEncoding.EncodeToString(s[:])
 		}
 	}

@@ -373,3 +373,33 @@ func TestInjectRefusesNonsense(t *testing.T) {
 	assert.Panics(t, func() { s.IAM.Inject(mfatest.Fault{}) })
 	assert.Panics(t, func() { s.IAM.Inject(mfatest.Fault{Kind: mfatest.FaultServerError, Status: 404}) })
 }
+
+// TestQuotaRefusalRetryAfter checks that a request the quota refuses carries
+// Retry-After: 1 as SetQuota documents, in every vendor's form: the quota
+// and the fault queue answer through one path.
+func TestQuotaRefusalRetryAfter(t *testing.T) {
+	want := map[string]struct {
+		status int
+		code   string
+	}{
+		"huawei-iam":       {429, "APIG.0308"},
+		"huawei-workspace": {429, "APIG.0308"},
+		"rackspace-json":   {413, "overLimit"},
+		"rackspace-xml":    {413, "overLimit"},
+		"zstack":           {503, "SYS.1012"},
+	}
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			s := startSim(t, sim.Options{})
+			c := newClient(t)
+			tg.api(s).SetQuota(0.001, 1) // one request, then none for a long while
+			resp, _ := tg.call(t, s, c)
+			require.Equal(t, 200, resp.StatusCode)
+			resp, body := tg.call(t, s, c)
+			assert.Equal(t, want[tg.vendor()].status, resp.StatusCode)
+			assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+			assert.Equal(t, want[tg.vendor()].code, errorCode(t, tg, resp, body))
+			assert.Equal(t, int64(1), tg.api(s).Refusals())
+		})
+	}
+}

@@ -340,9 +340,7 @@ func (g *org) add(rng *rand.Rand, u int32, st draw, phone bool) {
 		}
 	case kindZStack:
 		d.lastOp = int32(rng.IntN(30 * 24 * 3600))
-		a, b := rng.Uint64(), rng.Uint64()
-		binary.LittleEndian.PutUint64(d.secret[:8], a)
-		d.secret[8], d.secret[9] = byte(b), byte(b>>8)
+		d.secret = drawSecret(rng)
 	}
 	d.created = created*int64(time.Second) + nanos
 	g.devices = append(g.devices, d)
@@ -436,6 +434,18 @@ func parseID(s string) ([16]byte, bool) {
 func hexID(id [16]byte) string { return hex.EncodeToString(id[:]) }
 
 var secretEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// drawSecret draws a ZStack TOTP seed of 10 bytes (16 base32 characters):
+// the 8 bytes of one draw, little-endian, and the 2 low bytes of another.
+// Seeded and explicit organisations share it so that both keep drawing the
+// same seeds for the same Options.
+func drawSecret(rng *rand.Rand) [10]byte {
+	a, b := rng.Uint64(), rng.Uint64()
+	var s [10]byte
+	binary.LittleEndian.PutUint64(s[:8], a)
+	s[8], s[9] = byte(b), byte(b>>8)
+	return s
+}
 
 func (d *device) createdTime() time.Time { return time.Unix(0, d.created).UTC() }
 

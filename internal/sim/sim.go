@@ -66,8 +66,11 @@ type Options struct {
 // the default sample organisation spans more than one page.
 const DefaultMaxPageSize = 5
 
-// IAM2Mode is whether a ZStack server has the IAM2 module.
-type IAM2Mode uint8
+// IAM2Mode is whether a ZStack server has the IAM2 module. It is an int,
+// as zstacktest.IAM2Mode is, so that converting one to the other keeps the
+// value and normalize rejects every mode out of range (a uint8 would wrap
+// 256 to IAM2Installed).
+type IAM2Mode int
 
 const (
 	// IAM2Installed lists virtual ids; some seeded users are virtual ids.
@@ -102,7 +105,7 @@ func (o Options) normalize() (Options, error) {
 		return o, errors.New("sim: Options.Latency must not be negative")
 	case o.MaxPageSize < 0:
 		return o, errors.New("sim: Options.MaxPageSize must not be negative")
-	case o.IAM2 > IAM2Unsupported:
+	case o.IAM2 < IAM2Installed || o.IAM2 > IAM2Unsupported:
 		return o, fmt.Errorf("sim: Options.IAM2 is %d, not an IAM2Mode", o.IAM2)
 	case !o.Explicit && (o.IAMUsers != nil || o.WorkspaceUsers != nil || o.RackspaceUsers != nil || o.ZStackUsers != nil):
 		return o, errors.New("sim: Options has explicit users but Explicit is false")
@@ -204,7 +207,8 @@ type Request struct {
 	// API is the API's name (see API.Name).
 	API string
 	// Method, Path and Query are the request's method, escaped path and
-	// raw query.
+	// raw query. A ZStack session path (logout) is logged as
+	// "/zstack/v1/accounts/sessions/{session}", so that no session is kept.
 	Method, Path, Query string
 }
 

@@ -105,7 +105,7 @@ func TestStartOneVendor(t *testing.T) {
 func TestOptionsInvalid(t *testing.T) {
 	for _, o := range []sim.Options{
 		{Users: -1}, {Users: 2_000_000}, {MaxDevicesPerUser: -1}, {MaxDevicesPerUser: 5000},
-		{Active: -1}, {NoDevice: -3}, {Latency: -time.Second}, {MaxPageSize: -1}, {IAM2: 9},
+		{Active: -1}, {NoDevice: -3}, {Latency: -time.Second}, {MaxPageSize: -1}, {IAM2: 9}, {IAM2: -1}, {IAM2: 256},
 		{RackspaceUsers: []sim.User{{}}},
 	} {
 		s, err := sim.Start(o)
@@ -392,6 +392,24 @@ func TestRequestLog(t *testing.T) {
 	assert.Equal(t, want, s.Workspace.RequestLog())
 	assert.Equal(t, []sim.Request{{API: "zstack", Method: "GET", Path: "/zstack/v1/accounts", Query: "q=name%3Dx"}}, s.ZStack.RequestLog())
 	assert.Empty(t, s.Rackspace.RequestLog())
+}
+
+// TestRequestLogHoldsNoSession checks that ZStack's logout, whose path
+// holds the session, is logged without it.
+func TestRequestLogHoldsNoSession(t *testing.T) {
+	s := startSim(t, sim.Options{})
+	c := newClient(t)
+	sess := strings.Repeat("1", 32)
+	call(t, c, "DELETE", s.ZStack.URL()+"/zstack/v1/accounts/sessions/"+sess, "")
+	call(t, c, "GET", s.ZStack.URL()+"/zstack/v1/accounts/sessions/"+sess+"/x", "")
+	call(t, c, "GET", s.ZStack.URL()+"/zstack/v1/accounts/%73essions/"+sess, "")
+	call(t, c, "GET", s.ZStack.URL()+"/zstack/v1/accounts/sessions", "")
+	assert.Equal(t, []sim.Request{
+		{API: "zstack", Method: "DELETE", Path: "/zstack/v1/accounts/sessions/{session}"},
+		{API: "zstack", Method: "GET", Path: "/zstack/v1/accounts/sessions/{session}"},
+		{API: "zstack", Method: "GET", Path: "/zstack/v1/accounts/sessions/{session}"},
+		{API: "zstack", Method: "GET", Path: "/zstack/v1/accounts/sessions"},
+	}, s.ZStack.RequestLog())
 }
 
 func TestRequestLogIsBounded(t *testing.T) {

@@ -2,11 +2,14 @@ package transport
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+
+	"github.com/openmfa/mfa-go/mfa"
 )
 
 // StaticAuth sets one header to a fixed credential: Header to Prefix+Value.
@@ -49,8 +52,8 @@ func (a *TokenAuth) Renew(ctx context.Context, refused *http.Request) error {
 	return nil
 }
 
-// Token is a credential and when it expires (zero: unknown, used until the
-// server refuses it).
+// Token is a credential and when it expires (zero, or a time not after the
+// login: unknown, used until the server refuses it).
 type Token struct {
 	Value   string
 	Expires time.Time
@@ -80,7 +83,9 @@ func NewTokenSource(login LoginFunc, early time.Duration) *TokenSource {
 	return &TokenSource{login: login, early: early, now: time.Now, gate: make(chan struct{}, 1)}
 }
 
-// Token returns a valid token, logging in when there is none.
+// Token returns a valid token, logging in when there is none. A login
+// that returns an empty token, or one holding a space or a control
+// character, fails with an error matching mfa.ErrInvalidResponse.
 func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	if tok, ok := s.cached(); ok {
 		return tok, nil
@@ -99,18 +104,28 @@ func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if t.Value == "" {
-		return "", errors.New("login returned an empty token")
+	switch {
+	case t.Value == "":
+		return "", fmt.Errorf("%w: login returned an empty token", mfa.ErrInvalidResponse)
+	case strings.IndexFunc(t.Value, unusable) >= 0:
+		// Not quoted: it is a credential.
+		return "", fmt.Errorf("%w: login returned a token holding a control character or a space", mfa.ErrInvalidResponse)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.token, s.renewAt = t.Value, time.Time{}
-	if !t.Expires.IsZero() {
+	// An expiry not after the login (a skewed clock) would renew the token
+	// on every call: it is used until the server refuses it instead.
+	if t.Expires.After(obtained) {
 		early := min(s.early, t.Expires.Sub(obtained)/2)
 		s.renewAt = t.Expires.Add(-early)
 	}
 	return s.token, nil
 }
+
+// unusable reports whether r cannot be part of a token sent in a header
+// (after a scheme such as "OAuth ", where a space would split it).
+func unusable(r rune) bool { return r == ' ' || unicode.IsControl(r) }
 
 func (s *TokenSource) cached() (string, bool) {
 	s.mu.Lock()

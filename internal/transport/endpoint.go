@@ -12,8 +12,8 @@ import (
 // with a host and no user information, query or fragment. Its errors begin
 // "<pkg>: Config.<field>", say what is wrong and quote no more of the
 // endpoint than its scheme and host (user information, a path or a query
-// may hold a password), nothing at all of one that does not parse. example
-// is an endpoint to suggest.
+// may hold a password), nothing at all of one that does not parse or that
+// carries user information. example is an endpoint to suggest.
 func ParseEndpoint(pkg, field, raw, example string) (*url.URL, error) {
 	prefix := fmt.Sprintf("%s: Config.%s", pkg, field)
 	if strings.TrimSpace(raw) == "" {
@@ -25,10 +25,14 @@ func ParseEndpoint(pkg, field, raw, example string) (*url.URL, error) {
 	}
 	shown := strconv.Quote(u.Scheme + "://" + u.Host)
 	switch {
-	// A password holding "/" parses as a path ("https://user:/pw@host"),
-	// its host "user:": refused as user information, never sent.
-	case u.User != nil || strings.Contains(u.Opaque, "@") || strings.Contains(u.Path, "@") || strings.HasSuffix(u.Host, ":"):
-		return nil, fmt.Errorf("%s %s... carries user information; give credentials in their own fields", prefix, shown)
+	// A password holding "/", "?" or "#" ends the authority early: the rest
+	// of it, and the "@", land in the path, query or fragment, and the user
+	// name and the start of the password pass for a host and port
+	// ("https://admin:123456/abc@host" has the host "admin:123456"). So an
+	// "@" anywhere is user information, and this error quotes no host.
+	case u.User != nil || strings.HasSuffix(u.Host, ":") || strings.Contains(u.Opaque, "@") ||
+		strings.Contains(u.Path, "@") || strings.Contains(u.RawQuery, "@") || strings.Contains(u.Fragment, "@"):
+		return nil, fmt.Errorf("%s carries user information; give credentials in their own fields", prefix)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("%s has no http or https scheme; give a URL such as %q", prefix, example)
 	case u.Opaque != "" || u.Host == "":

@@ -75,3 +75,19 @@ func TestCleartextCredentialsAreWarnedOf(t *testing.T) {
 		}
 	}
 }
+
+// A password holding "/", "?" or "#" can make url.Parse read
+// "user:password" as a host and port: the error must not quote that host.
+func TestParseEndpointQuotesNoPasswordReadAsAHost(t *testing.T) {
+	for raw, password := range map[string]string{
+		"https://admin:123456/abc@iam.example.com": "123456",
+		"https://admin:2024?x@h":                   "2024",
+		"https://admin:2024#x@h":                   "2024",
+	} {
+		_, err := ParseEndpoint("pkg", "Endpoint", raw, "https://x")
+		require.Error(t, err, raw)
+		assert.Contains(t, err.Error(), "carries user information", raw)
+		assert.NotContains(t, err.Error(), password, raw)
+		assert.NotContains(t, err.Error(), "admin", raw)
+	}
+}

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,7 +43,6 @@ const (
 type pacer struct {
 	limiter  *rate.Limiter
 	ceiling  rate.Limit // the configured rate, rate.Inf for none; 0 for a fixed rate
-	burst    int
 	provider string
 	log      *slog.Logger
 
@@ -66,8 +64,7 @@ func newPacer(provider string, pacing mfa.Pacing, log *slog.Logger) *pacer {
 	if pacing.Fixed {
 		ceiling = 0 // never raised, and answers are not observed
 	}
-	burst := max(pacing.Burst, 1)
-	return &pacer{limiter: rate.NewLimiter(limit, burst), ceiling: ceiling, burst: burst, provider: provider, log: log, accepts: rate.Inf}
+	return &pacer{limiter: rate.NewLimiter(limit, max(pacing.Burst, 1)), ceiling: ceiling, provider: provider, log: log, accepts: rate.Inf}
 }
 
 // Rate returns the current rate in requests per second, or 0 when
@@ -79,9 +76,9 @@ func (p *pacer) Rate() float64 {
 	return 0
 }
 
-// errPastDeadline is the refusal of a request whose turn would come after
-// its context's deadline.
-var errPastDeadline = errors.New("the client's rate limit would not let the request go before its deadline")
+// pastDeadline is the refusal of a request whose turn would come after its
+// context's deadline.
+const pastDeadline = "the client's rate limit would not let the request go before its deadline"
 
 // wait blocks until the request may go. A wait that would outlast ctx's
 // deadline fails at once, as rate limited.
@@ -90,7 +87,7 @@ func (p *pacer) wait(req *http.Request) error {
 	if err == nil || req.Context().Err() != nil {
 		return err
 	}
-	return &mfa.APIError{Provider: p.provider, Message: errPastDeadline.Error(), Kind: mfa.ErrRateLimited}
+	return &mfa.APIError{Provider: p.provider, Message: pastDeadline, Kind: mfa.ErrRateLimited}
 }
 
 // observe learns from the answer to a request that began waiting for its
@@ -127,7 +124,6 @@ func (p *pacer) refused(queued time.Time) {
 		p.accepts = seen
 	}
 	p.limiter.SetLimitAt(now, to)
-	p.limiter.SetBurstAt(now, p.burst)
 	p.lowered, p.raised = now, now
 	p.log.Debug("rate lowered after a refusal", "provider", p.provider, "from", limitText(from), "to", limitText(to))
 }

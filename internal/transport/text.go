@@ -85,13 +85,26 @@ func escapeSegment(s string) string {
 // server may echo it in (see forms). Secrets shorter than four bytes are
 // left alone: they would match ordinary text.
 func Redact(s string, secrets []string) string {
+	return redactForms(s, expand(secrets))
+}
+
+// expand lists the forms of the secrets Redact removes, in the order it
+// removes them.
+func expand(secrets []string) []string {
+	var out []string
 	for _, secret := range secrets {
 		if len(secret) < 4 {
 			continue
 		}
-		for _, form := range forms(secret) {
-			s = strings.ReplaceAll(s, form, mfa.Redacted)
-		}
+		out = append(out, forms(secret)...)
+	}
+	return out
+}
+
+// redactForms replaces every form of a list made by expand, in its order.
+func redactForms(s string, forms []string) string {
+	for _, form := range forms {
+		s = strings.ReplaceAll(s, form, mfa.Redacted)
 	}
 	return s
 }
@@ -158,17 +171,28 @@ const snippetBytes = 200
 // removed, markup tags stripped, whitespace and control characters folded
 // to single spaces, at most about 200 bytes.
 func Snippet(body []byte, secrets []string) string {
+	return snippet(body, expand(secrets))
+}
+
+// snippet is Snippet with the secrets already expanded into their forms.
+func snippet(body []byte, forms []string) string {
+	// A window wide enough that every secret starting in its first
+	// 4*snippetBytes is whole, in its longest form (an escaped form is up
+	// to six times as long as the secret), so that it is shown redacted.
 	longest := 0
-	for _, s := range secrets {
-		longest = max(longest, len(s))
+	for _, f := range forms {
+		longest = max(longest, len(f))
 	}
-	// A window wide enough that every secret starting in the part kept is
-	// whole, so that redaction never leaves half a secret behind.
-	window := body
-	if limit := 4*snippetBytes + longest; len(window) > limit {
-		window = window[:limit]
+	var text string
+	if limit := 4*snippetBytes + longest; len(body) > limit {
+		// Whitespace and tags fold away, so the window's end can be in
+		// the part shown: a secret the cut left incomplete would escape
+		// redaction there.
+		text = dropCutForm(string(body[:limit]), forms)
+	} else {
+		text = string(body)
 	}
-	text := strings.TrimSpace(Redact(string(window), secrets))
+	text = strings.TrimSpace(redactForms(text, forms))
 	if strings.HasPrefix(text, "<") {
 		// Markup: its text says what went wrong (an HTML error page). A
 		// body that is markup alone (truncated XML) is quoted as it is.
@@ -194,6 +218,28 @@ func Snippet(body []byte, secrets []string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// dropCutForm drops from the end of s, a window cut out of a longer body,
+// what may be the start of a secret's form cut short: the longest end of s
+// that begins one of forms. It drops again what that uncovers, in case a
+// form overlapped the start it dropped.
+func dropCutForm(s string, forms []string) string {
+	for {
+		cut := 0
+		for _, f := range forms {
+			for k := min(len(f)-1, len(s)); k > cut; k-- {
+				if strings.HasSuffix(s, f[:k]) {
+					cut = k
+					break
+				}
+			}
+		}
+		if cut == 0 {
+			return s
+		}
+		s = s[:len(s)-cut]
+	}
 }
 
 // stripTags drops markup tags, and the text of script and style elements.

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,6 +104,23 @@ func TestRedactEveryEchoedForm(t *testing.T) {
 		assert.Contains(t, out, "[REDACTED]", echo)
 		for _, piece := range []string{"Xq", "Zz", "Yy", "Ww", "Tk", "Vv", "Uu", "Pp"} {
 			assert.NotContains(t, out, piece, "%s: no part of a credential is left", echo)
+		}
+	}
+}
+
+// Snippet quotes a window of the body: cut short, a secret in an escaped
+// form (longer than the secret) or one that whitespace brings into view
+// must not be left half redacted.
+func TestSnippetNeverLeavesHalfAnEscapedSecret(t *testing.T) {
+	secret := "p/s:w@r/d+x!y"
+	for _, echo := range []string{url.QueryEscape(secret), secret} {
+		for offset := 760; offset < 840; offset++ {
+			body := "<p>" + strings.Repeat(" ", offset-3) + echo + " tail</p>"
+			got := Snippet([]byte(body), []string{secret})
+			assert.NotContains(t, got, echo[:4], "offset %d: %q", offset, got)
+			if offset <= 4*snippetBytes {
+				assert.True(t, strings.HasPrefix(got, "[REDACTED]"), "offset %d: a secret starting in the window is shown redacted: %q", offset, got)
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -118,6 +119,11 @@ type Response struct {
 	sent      *http.Request // for its credentials, which errors must not show
 	extra     []string      // the Request's own Secrets
 	clean     func([]byte) []byte
+
+	// formsOnce guards forms: the forms of secrets(), worked out by the
+	// first error made, as a decoder may make several.
+	formsOnce sync.Once
+	forms     []string
 }
 
 // quotable is the body as an error may quote it, before its credentials
@@ -133,6 +139,12 @@ func (r *Response) quotable() []byte {
 // when an error is made: a success never pays for it.
 func (r *Response) secrets() []string { return secretsOf(r.sent, r.extra) }
 
+// secretForms returns the forms of secrets() that Redact removes.
+func (r *Response) secretForms() []string {
+	r.formsOnce.Do(func() { r.forms = expand(r.secrets()) })
+	return r.forms
+}
+
 // Invalid returns the error for a response whose body cannot be decoded:
 // an *mfa.APIError matching mfa.ErrInvalidResponse that names the provider
 // and status and quotes the first bytes of the body, secrets removed.
@@ -144,7 +156,7 @@ func (r *Response) Invalid(cause error) *mfa.APIError {
 	if len(bytes.TrimSpace(r.Body)) == 0 {
 		msg += "; the body is empty"
 	} else {
-		msg += "; body starts " + strconv.Quote(Snippet(r.quotable(), r.secrets()))
+		msg += "; body starts " + strconv.Quote(snippet(r.quotable(), r.secretForms()))
 	}
 	return &mfa.APIError{
 		Provider:   r.provider,
@@ -161,7 +173,7 @@ func (r *Response) RequestID() string { return r.requestID }
 // Redact removes the response's secrets from s; a decoder calls it on any
 // text it copies from the body into an error.
 func (r *Response) Redact(s string) string {
-	s = Redact(s, r.secrets())
+	s = redactForms(s, r.secretForms())
 	if r.clean != nil {
 		s = string(r.clean([]byte(s)))
 	}
@@ -495,7 +507,7 @@ func (c *Client) apiError(resp *Response) *mfa.APIError {
 		e = c.decodeError(resp)
 	}
 	if e == nil {
-		e = &mfa.APIError{Message: Snippet(resp.quotable(), resp.secrets())}
+		e = &mfa.APIError{Message: snippet(resp.quotable(), resp.secretForms())}
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
 			// Only a redirect that would carry the request body to another
 			// host comes back: the others are followed.
@@ -569,9 +581,14 @@ func (req *Request) shownPath() string {
 	if len(req.Secrets) == 0 {
 		return req.Path
 	}
-	p := Redact(req.Path, req.Secrets)
+	p := Redact(req.Path, req.Secrets) // its forms include the path-escaped one
 	for _, s := range req.Secrets {
-		p = Redact(p, []string{url.PathEscape(s)})
+		if len(s) < 4 {
+			// Redact leaves a secret this short alone, as it may be
+			// ordinary text; escaped ("a/b" as "a%2Fb"), it is long enough
+			// to remove.
+			p = Redact(p, []string{url.PathEscape(s)})
+		}
 	}
 	return p
 }

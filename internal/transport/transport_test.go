@@ -939,3 +939,67 @@ func TestRedactBodyCleansEveryQuote(t *testing.T) {
 	assert.ErrorIs(t, err, mfa.ErrInvalidResponse)
 	assert.NotContains(t, err.Error(), "SEED1234", "a body that does not decode is quoted without seeds")
 }
+
+func TestTokenSourceUsesATokenExpiredOnArrivalUntilRefused(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, lifetime := range []time.Duration{-time.Hour, -time.Second, 0} {
+		n := 0
+		src := NewTokenSource(func(context.Context) (Token, error) {
+			n++
+			return Token{Value: fmt.Sprint("tok-", n), Expires: now.Add(lifetime)}, nil
+		}, 10*time.Minute)
+		src.now = func() time.Time { return now }
+		for range 3 {
+			tok, err := src.Token(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, "tok-1", tok, "expiry %v from now", lifetime)
+		}
+		assert.Equal(t, 1, n, "a clock-skewed expiry does not log in on every call")
+		src.Invalidate("tok-1")
+		tok, err := src.Token(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "tok-2", tok, "a refusal still renews it")
+	}
+}
+
+func TestTokenSourceRefusesATokenNoHeaderCanCarry(t *testing.T) {
+	for _, value := range []string{"", "tok en", "tok\nen", "tok\ten", "tok\x00", "tok\x7f", "tok\u0085"} {
+		src := NewTokenSource(func(context.Context) (Token, error) { return Token{Value: value}, nil }, 0)
+		_, err := src.Token(context.Background())
+		require.Error(t, err, "%q", value)
+		assert.ErrorIs(t, err, mfa.ErrInvalidResponse, "%q", value)
+		if value != "" {
+			assert.NotContains(t, err.Error(), value, "the token is not quoted")
+		}
+		assert.Empty(t, src.Current(), "%q is not cached", value)
+	}
+}
+
+func TestShownPathRedactsEveryFormOfASecret(t *testing.T) {
+	for _, c := range []struct{ secret, want string }{
+		{"a1b2c3d4e5f6/session", "/s/[REDACTED]/d"},
+		{"s3cr#t", "/s/[REDACTED]/d"},
+		{"a/b", "/s/[REDACTED]/d"}, // short, but long once escaped
+		{"abc", "/s/abc/d"},        // too short to be told from a path
+	} {
+		path, err := EscapePath("/s/%s/d", c.secret)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, (&Request{Path: path, Secrets: []string{c.secret}}).shownPath(), c.secret)
+	}
+}
+
+func TestResponseRedactIsSafeForConcurrentUse(t *testing.T) {
+	sent := httptest.NewRequest(http.MethodGet, "https://api.test/x", nil)
+	sent.Header.Set("Authorization", "OAuth "+secretToken)
+	r := &Response{StatusCode: 400, Body: []byte("echo " + secretToken), sent: sent, extra: []string{"p4ssw0rd/x"}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.Equal(t, "[REDACTED] [REDACTED] [REDACTED]", r.Redact(secretToken+" p4ssw0rd%2Fx p4ssw0rd\\/x"))
+			assert.NotContains(t, r.Invalid(nil).Error(), secretToken)
+		}()
+	}
+	wg.Wait()
+}

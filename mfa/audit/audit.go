@@ -89,11 +89,9 @@ func Run(ctx context.Context, dir *mfa.Directory, scopes []Scope, opts Options) 
 	}
 	rules := map[string]bool{}
 	for _, id := range opts.Rules {
-		if id == RuleNoActiveDevice {
-			id = RuleNoMFA
-		}
-		if !known(id) {
-			return nil, fmt.Errorf("audit: unknown rule %q (rules: %s)", id, ruleIDs())
+		id, err := ruleID(id)
+		if err != nil {
+			return nil, err
 		}
 		rules[id] = true
 	}
@@ -191,6 +189,9 @@ type providerRun struct {
 
 // userState is what the audit knows of one user.
 type userState struct {
+	// id is user.ID, set once: a lookup reads it without pr.mu while a
+	// listing may replace a placeholder's user under it.
+	id          string
 	user        mfa.User
 	placeholder bool   // a named user, of whom no listing has said anything yet
 	read        bool   // the devices are all known
@@ -216,11 +217,11 @@ func (pr *providerRun) audit() {
 		if !pr.listUsers(nil) || pr.listDevices(l) {
 			return
 		}
-		// The device listing failed: each user is asked instead.
+		// The device listing failed: each user is asked instead. Every
+		// user in order is in users (a skipped one is not in order), and
+		// none is read yet: only a listing that did not fail marks them.
 		for _, id := range pr.order {
-			if s := pr.users[id]; s != nil && !s.read {
-				work.push(s)
-			}
+			work.push(pr.users[id])
 		}
 		return
 	}
@@ -247,7 +248,11 @@ func (pr *providerRun) listUsers(work *queue) bool {
 	}
 	if lists {
 		if !pr.acquire() {
-			pr.listFailure = pr.stopped()
+			// Named users added already are reported one by one; an entry
+			// for the listing would count them twice.
+			if !early {
+				pr.listFailure = pr.stopped()
+			}
 			return false
 		}
 		err := func() error {
@@ -314,7 +319,7 @@ func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) *userState
 		pr.users[u.ID] = nil // skipped: a device listing must not bring it back
 		return nil
 	}
-	s := &userState{user: u, placeholder: placeholder}
+	s := &userState{id: u.ID, user: u, placeholder: placeholder}
 	pr.users[u.ID] = s
 	pr.order = append(pr.order, u.ID)
 	if work != nil {
@@ -378,7 +383,7 @@ func (pr *providerRun) lookUp(work *queue) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			devices, err := pr.p.UserDevices(pr.ctx, s.user.ID)
+			devices, err := pr.p.UserDevices(pr.ctx, s.id)
 			pr.release()
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
@@ -391,7 +396,7 @@ func (pr *providerRun) lookUp(work *queue) {
 			case pr.ctx.Err() != nil:
 			default:
 				s.reason = "not read: the call failed"
-				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: s.user.ID, Message: err.Error()})
+				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: s.id, Message: err.Error()})
 			}
 			pr.done++
 			pr.progressLocked()
@@ -495,8 +500,9 @@ func (pr *providerRun) rowOf(s *userState, d mfa.Device) DeviceRow {
 func (r *runner) report(rules map[string]bool) *Report {
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
-		Users:         []UserRow{}, Devices: []DeviceRow{}, Findings: []Finding{}, Errors: []ErrorRow{}, NotAudited: []NotAudited{},
-		Providers: []ProviderSummary{},
+		// Empty lists are [] in JSON, never null; Users and Devices are
+		// made below, never nil.
+		Findings: []Finding{}, Errors: []ErrorRow{}, NotAudited: []NotAudited{}, Providers: []ProviderSummary{},
 	}
 	users := 0
 	for _, pr := range r.providers {
@@ -509,13 +515,15 @@ func (r *runner) report(rules map[string]bool) *Report {
 		if pr.listFailure != "" {
 			rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), Reason: pr.listFailure})
 		}
-		ids := slices.Sorted(slices.Values(pr.order))
+		// Nothing needs the order first seen any more: sorted in place,
+		// the ids cost no copy.
+		slices.Sort(pr.order)
 		// The rows of one user follow each other, as the users do.
 		slices.SortFunc(pr.rows, func(a, b DeviceRow) int {
 			return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.DeviceID, b.DeviceID))
 		})
 		rows := pr.rows
-		for _, id := range ids {
+		for _, id := range pr.order {
 			s := pr.users[id]
 			n := 0
 			for n < len(rows) && rows[n].UserID == id {
@@ -530,6 +538,10 @@ func (r *runner) report(rules map[string]bool) *Report {
 			if u.UserName == "" && len(devices) > 0 {
 				u.UserName = devices[0].UserName
 			}
+			flag := u.Enabled || r.opts.Disabled == AuditDisabled
+			// Only a user flagged and read has findings; the others' device
+			// findings would be thrown away.
+			audited := flag && s.read
 			var found []Finding
 			for i := range devices {
 				d := &devices[i]
@@ -544,22 +556,23 @@ func (r *runner) report(rules map[string]bool) *Report {
 				default:
 					sum.Unknown++
 				}
-				found = append(found, deviceFindings(&u, d)...)
+				if audited {
+					found = append(found, deviceFindings(&u, d)...)
+				}
 			}
+			// userFindings runs for every user: it counts ActiveFactors.
 			userLevel := userFindings(&u, devices)
-			flag := u.Enabled || r.opts.Disabled == AuditDisabled
 			switch {
 			case !flag:
 				sum.UsersDisabled++
-				found = nil
 			case !s.read:
 				sum.UsersNotAudited++
 				reason := s.reason
 				if reason == "" {
 					reason = r.stopped()
 				}
+				// What is not known is no finding: found is empty.
 				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: id, Reason: reason})
-				found = nil // what is not known is no finding
 			default:
 				sum.UsersAudited++
 				u.Audited = true
@@ -579,7 +592,9 @@ func (r *runner) report(rules map[string]bool) *Report {
 			rep.Users = append(rep.Users, u)
 		}
 		pr.users = nil // the report holds what it needs of them
-		slices.SortFunc(pr.errs, func(a, b ErrorRow) int { return cmp.Compare(a.UserID, b.UserID) })
+		// Stable: the errors about no user (the listings) keep the order
+		// they happened in.
+		slices.SortStableFunc(pr.errs, func(a, b ErrorRow) int { return cmp.Compare(a.UserID, b.UserID) })
 		rep.Errors = append(rep.Errors, pr.errs...)
 		sum.Errors = len(pr.errs)
 		sum.UsersListed = len(pr.order)

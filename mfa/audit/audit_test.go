@@ -398,3 +398,94 @@ func TestWriteJSONIsMarshalIndent(t *testing.T) {
 		assert.Equal(t, string(want)+"\n", got.String())
 	}
 }
+
+// bare is a provider with no lock of its own, so that the race detector
+// sees the audit's own synchronisation and nothing else: it lists users,
+// the listing failing after them when listErr is set, and, when
+// devicesErr is set, it is also an mfa.DeviceLister whose listing fails.
+// Each user's lookup returns no device, or userErr.
+type bare struct {
+	name    string
+	users   []mfa.User
+	listErr error
+	userErr error
+}
+
+func (b *bare) Name() string { return b.name }
+
+func (b *bare) UserDevices(context.Context, string) ([]mfa.Device, error) {
+	if b.userErr != nil {
+		return nil, b.userErr
+	}
+	return nil, nil
+}
+
+func (b *bare) Users(context.Context) iter.Seq2[mfa.User, error] {
+	return func(yield func(mfa.User, error) bool) {
+		for _, u := range b.users {
+			if !yield(u, nil) {
+				return
+			}
+		}
+		if b.listErr != nil {
+			yield(mfa.User{}, b.listErr)
+		}
+	}
+}
+
+// bareDeviceLister is a bare provider whose device listing fails.
+type bareDeviceLister struct{ *bare }
+
+func (b bareDeviceLister) AllDevices(context.Context) iter.Seq2[mfa.Device, error] {
+	return func(yield func(mfa.Device, error) bool) { yield(nil, mfatest.APIError(b.name, 502)) }
+}
+
+// A named user is looked up while the listing tells what the vendor says
+// of it: the lookup must not read what the listing writes.
+func TestNamedUsersOfAListingProviderAreLookedUpWithoutARace(t *testing.T) {
+	var ids []string
+	p := &bare{name: "p"}
+	for i := range 20 {
+		id := fmt.Sprint("u", i)
+		ids = append(ids, id)
+		p.users = append(p.users, enabled(id, mfa.EnforcementRequired, ""))
+	}
+	for range 20 {
+		r := run(t, []audit.Scope{{Provider: "p", Users: ids}}, audit.Options{}, p)
+		require.Equal(t, 20, r.Summary.UsersAudited)
+		assert.Equal(t, mfa.EnforcementRequired, r.Users[0].LoginMFA, "the listing tells what login asks")
+	}
+}
+
+// Named users not read are each reported: the listing that could not run
+// hides no user beside them.
+func TestACancelledRunReportsEachNamedUserOnce(t *testing.T) {
+	dir, err := mfa.NewDirectory(organisation("p"))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := audit.Run(ctx, dir, []audit.Scope{{Provider: "p", Users: []string{"ok", "lax"}}}, audit.Options{})
+	require.NoError(t, err)
+	checkSums(t, r)
+	assert.Equal(t, 2, r.Summary.UsersNotAudited)
+	assert.Equal(t, []audit.NotAudited{
+		{Provider: "p", UserID: "lax", Reason: "not read: the audit was interrupted"},
+		{Provider: "p", UserID: "ok", Reason: "not read: the audit was interrupted"},
+	}, r.NotAudited)
+}
+
+// Errors about no user keep the order they happened in: the user listing's
+// failure before the device listing's.
+func TestErrorsOfOneUserKeepTheirOrder(t *testing.T) {
+	b := &bare{name: "p", listErr: mfatest.APIError("p", 503), userErr: mfatest.APIError("p", 500)}
+	// Listed in reverse, the users fail in reverse: an unstable sort of
+	// that many swaps the two errors without a user.
+	for i := 12; i > 0; i-- {
+		b.users = append(b.users, enabled(fmt.Sprintf("u%02d", i), mfa.EnforcementRequired, ""))
+	}
+	r := run(t, []audit.Scope{{Provider: "p"}}, audit.Options{Concurrency: 1}, bareDeviceLister{b})
+	require.Len(t, r.Errors, 14)
+	assert.Contains(t, r.Errors[0].Message, "listing users: ")
+	assert.Contains(t, r.Errors[1].Message, "listing devices ")
+	assert.Equal(t, "u01", r.Errors[2].UserID)
+}

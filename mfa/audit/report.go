@@ -140,17 +140,24 @@ type Summary struct {
 func (r *Report) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(bw, "{\n  \"schema_version\": %d,\n", r.SchemaVersion)
-	lists := []struct {
-		key   string
-		items func(yield func(any) bool)
-	}{
-		{"users", values(r.Users)}, {"devices", values(r.Devices)}, {"findings", values(r.Findings)},
-		{"errors", values(r.Errors)}, {"not_audited", values(r.NotAudited)}, {"providers", values(r.Providers)},
+	// One list after the other, the first error ending the report.
+	if err := writeList(bw, "users", r.Users); err != nil {
+		return err
 	}
-	for _, l := range lists {
-		if err := writeList(bw, l.key, l.items); err != nil {
-			return err
-		}
+	if err := writeList(bw, "devices", r.Devices); err != nil {
+		return err
+	}
+	if err := writeList(bw, "findings", r.Findings); err != nil {
+		return err
+	}
+	if err := writeList(bw, "errors", r.Errors); err != nil {
+		return err
+	}
+	if err := writeList(bw, "not_audited", r.NotAudited); err != nil {
+		return err
+	}
+	if err := writeList(bw, "providers", r.Providers); err != nil {
+		return err
 	}
 	summary, err := json.MarshalIndent(r.Summary, "  ", "  ")
 	if err != nil {
@@ -162,39 +169,22 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return bw.Flush()
 }
 
-func values[T any](items []T) func(yield func(any) bool) {
-	return func(yield func(any) bool) {
-		for _, item := range items {
-			if !yield(item) {
-				return
-			}
-		}
-	}
-}
-
 // writeList writes `  "key": [ ... ],` with each item indented as
 // MarshalIndent indents it.
-func writeList(bw *bufio.Writer, key string, items func(yield func(any) bool)) error {
+func writeList[T any](bw *bufio.Writer, key string, items []T) error {
 	bw.WriteString(`  "` + key + `": [`)
-	n := 0
-	var err error
-	items(func(item any) bool {
-		var b []byte
-		if b, err = json.MarshalIndent(item, "    ", "  "); err != nil {
-			return false
+	for i, item := range items {
+		b, err := json.MarshalIndent(item, "    ", "  ")
+		if err != nil {
+			return err
 		}
-		if n > 0 {
+		if i > 0 {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n    ")
 		bw.Write(b)
-		n++
-		return true
-	})
-	if err != nil {
-		return err
 	}
-	if n > 0 {
+	if len(items) > 0 {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("],\n")

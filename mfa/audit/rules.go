@@ -54,11 +54,9 @@ func ParseRules(list string) ([]string, error) {
 		if id == "" {
 			continue
 		}
-		if id == RuleNoActiveDevice {
-			id = RuleNoMFA
-		}
-		if !known(id) {
-			return nil, fmt.Errorf("audit: unknown rule %q (rules: %s)", id, ruleIDs())
+		id, err := ruleID(id)
+		if err != nil {
+			return nil, err
 		}
 		if !slices.Contains(out, id) {
 			out = append(out, id)
@@ -68,6 +66,18 @@ func ParseRules(list string) ([]string, error) {
 		return nil, fmt.Errorf("audit: no rule in %q (rules: %s)", list, ruleIDs())
 	}
 	return out, nil
+}
+
+// ruleID reads one rule id as ParseRules and Options.Rules take it: the
+// former id as RuleNoMFA, an unknown one as an error listing the rules.
+func ruleID(id string) (string, error) {
+	if id == RuleNoActiveDevice {
+		id = RuleNoMFA
+	}
+	if !known(id) {
+		return "", fmt.Errorf("audit: unknown rule %q (rules: %s)", id, ruleIDs())
+	}
+	return id, nil
 }
 
 func known(id string) bool {

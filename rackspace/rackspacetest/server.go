@@ -189,15 +189,18 @@ type Server struct {
 	// Password is Username's password.
 	Password mfa.Secret
 
-	// h is one pointer away from the emulator, so that no fmt verb prints
-	// what the emulator holds (the credentials in clear among them).
+	// h keeps the emulator two pointers away, so that no fmt verb prints
+	// what it holds (the credentials in clear among them): see handle.
 	h *handle
 }
 
-type handle struct {
-	sim *sim.Sim
-	api *sim.API
-}
+// handle holds the emulator behind a second pointer. fmt prints a pointer
+// field as an address, but under a verb that does not fit the field (%s,
+// %q, %t and others on a pointer) it prints the value the pointer points
+// to, one level deep: "%!s(*sim.Sim=&{...})". A *sim.Sim field would thus
+// print the emulator's credentials in clear; a *handle field prints only
+// handle, whose *sim.Sim stays an address.
+type handle struct{ sim *sim.Sim }
 
 // NewServer starts a server on 127.0.0.1 with the organisation opts
 // describes. Call Close when done.
@@ -206,9 +209,6 @@ func NewServer(opts Options) (*Server, error) {
 		Seed: opts.Seed, Users: opts.UserCount, MaxDevicesPerUser: opts.MaxDevicesPerUser,
 		Active: opts.Active, Pending: opts.Pending, Unknown: opts.Unknown, NoDevice: opts.NoDevice,
 		Latency: opts.Latency, MaxPageSize: opts.MaxPageSize,
-	}
-	if o.MaxPageSize == 0 {
-		o.MaxPageSize = DefaultMaxPageSize
 	}
 	if opts.Users != nil {
 		o.Explicit = true
@@ -225,7 +225,7 @@ func NewServer(opts Options) (*Server, error) {
 	return &Server{
 		URL: s.Rackspace.URL(), Token: mfa.NewSecret(c.RackspaceToken), Username: c.RackspaceUser,
 		APIKey: mfa.NewSecret(c.RackspaceAPIKey), Password: mfa.NewSecret(c.RackspacePassword),
-		h: &handle{sim: s, api: s.Rackspace},
+		h: &handle{sim: s},
 	}, nil
 }
 
@@ -252,7 +252,7 @@ func (s *Server) Close() { s.h.sim.Close() }
 // Users returns every user of the server with its factors, in the order
 // GET /v2.0/users lists them.
 func (s *Server) Users() []User {
-	users := s.h.api.Users()
+	users := s.h.sim.Rackspace.Users()
 	out := make([]User, len(users))
 	for i, r := range users {
 		u := User{
@@ -276,7 +276,7 @@ func (s *Server) Users() []User {
 // Devices returns every factor of every user, users in the order of
 // Users, each user's OTP devices before its phone.
 func (s *Server) Devices() []Device {
-	devs := s.h.api.Devices()
+	devs := s.h.sim.Rackspace.Devices()
 	out := make([]Device, len(devs))
 	for i, d := range devs {
 		out[i] = Device{
@@ -291,50 +291,44 @@ func (s *Server) Devices() []Device {
 // requests as f says, in Rackspace's form (see mfatest.Fault). It panics
 // when f cannot be honoured (no Kind, or a Status a FaultServerError
 // cannot have).
-func (s *Server) Inject(f mfatest.Fault) { s.h.api.Inject(f) }
+func (s *Server) Inject(f mfatest.Fault) { s.h.sim.Rackspace.Inject(f) }
 
 // ClearFaults empties the fault queue.
-func (s *Server) ClearFaults() { s.h.api.ClearFaults() }
+func (s *Server) ClearFaults() { s.h.sim.Rackspace.ClearFaults() }
 
 // SetLatency delays every request by d, login included. A request whose
 // context ends during the delay gets no answer: its connection is closed.
-func (s *Server) SetLatency(d time.Duration) { s.h.api.SetLatency(d) }
+func (s *Server) SetLatency(d time.Duration) { s.h.sim.Rackspace.SetLatency(d) }
 
 // SetQuota gives the server a quota of perSecond requests a second with
 // a burst of burst (0: no quota), every path counted, the requests beyond
 // it refused as the vendor refuses for rate: 413 overLimit (in the Accept format) with
 // Retry-After: 1.
-func (s *Server) SetQuota(perSecond float64, burst int) { s.h.api.SetQuota(perSecond, burst) }
+func (s *Server) SetQuota(perSecond float64, burst int) { s.h.sim.Rackspace.SetQuota(perSecond, burst) }
 
 // Refusals returns the number of requests the quota refused.
-func (s *Server) Refusals() int { return int(s.h.api.Refusals()) }
+func (s *Server) Refusals() int { return int(s.h.sim.Rackspace.Refusals()) }
 
 // ExpireTokens ends every token the login has issued so far: their next
 // use gets 401 unauthorized. Token stays valid.
-func (s *Server) ExpireTokens() { s.h.api.ExpireTokens() }
+func (s *Server) ExpireTokens() { s.h.sim.Rackspace.ExpireTokens() }
 
 // IssuedTokens returns every token the login has issued, expired or not, for
 // tests that check no credential reaches an output.
-func (s *Server) IssuedTokens() []mfa.Secret {
-	var out []mfa.Secret
-	for _, t := range s.h.api.IssuedTokens() {
-		out = append(out, mfa.NewSecret(t))
-	}
-	return out
-}
+func (s *Server) IssuedTokens() []mfa.Secret { return s.h.sim.Rackspace.IssuedSecrets() }
 
 // RequestCount returns the number of requests the server has received,
 // faults and errors included.
-func (s *Server) RequestCount() int { return int(s.h.api.Requests()) }
+func (s *Server) RequestCount() int { return int(s.h.sim.Rackspace.Requests()) }
 
 // ConnectionCount returns the number of TCP connections the server has
 // accepted.
-func (s *Server) ConnectionCount() int { return int(s.h.api.Connections()) }
+func (s *Server) ConnectionCount() int { return int(s.h.sim.Rackspace.Connections()) }
 
 // Requests returns the requests the server received, oldest first: the
 // last 10,000 at most. No header is kept, so no credential is.
 func (s *Server) Requests() []Request {
-	log := s.h.api.RequestLog()
+	log := s.h.sim.Rackspace.RequestLog()
 	out := make([]Request, len(log))
 	for i, r := range log {
 		out[i] = Request{Method: r.Method, Path: r.Path, Query: r.Query}

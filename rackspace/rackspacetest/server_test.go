@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/mfa/mfatest"
+	"github.com/openmfa/mfa-go/rackspace"
 	"github.com/openmfa/mfa-go/rackspace/rackspacetest"
 )
 
@@ -218,7 +220,36 @@ func TestFaultsCountsAndRequests(t *testing.T) {
 		{Method: "GET", Path: "/v2.0/users"},
 		{Method: "GET", Path: "/v2.0/users"},
 	}, srv.Requests())
-	assert.NotContains(t, fmt.Sprint(srv.Requests()), srv.Token.Reveal())
+}
+
+// TestRequestsHoldNoCredential logs in with the rackspace client and reads
+// through it, then checks that no credential, the token login issued
+// included, reaches Requests. The Rackspace client sends its credentials in
+// headers and bodies only, which Requests does not keep, so this guards
+// against a client or server change that moves one into a path or a query;
+// the ZStack logout, whose path holds the session, is the case that did
+// leak (see zstacktest's TestRequestsHoldNoSession).
+func TestRequestsHoldNoCredential(t *testing.T) {
+	srv := newServer(t, rackspacetest.Options{})
+	c, err := rackspace.NewClient(rackspace.Config{Endpoint: srv.URL, Username: srv.Username, APIKey: srv.APIKey})
+	require.NoError(t, err)
+	users := 0
+	for u, err := range c.Users(context.Background()) {
+		require.NoError(t, err)
+		_, err = c.UserDevices(context.Background(), u.ID)
+		require.NoError(t, err)
+		users++
+	}
+	require.NoError(t, c.Close())
+	require.Equal(t, len(srv.Users()), users)
+
+	issued := srv.IssuedTokens()
+	require.Len(t, issued, 1, "the client logged in once")
+	log := fmt.Sprint(srv.Requests())
+	require.Contains(t, log, "/v2.0/tokens", "the log holds the login")
+	for _, secret := range append(issued, srv.Token, srv.APIKey, srv.Password) {
+		assert.NotContains(t, log, secret.Reveal())
+	}
 }
 
 func TestLatencyAndExpiry(t *testing.T) {
@@ -285,4 +316,11 @@ func TestQuota(t *testing.T) {
 	assert.Equal(t, 1, srv.Refusals())
 	srv.SetQuota(0, 0)
 	assert.Equal(t, 200, get(t, srv, "/v2.0/users", nil), "no quota any more")
+}
+
+// TestDefaultMaxPageSizeIsTheEmulators checks the documented default
+// against the emulator's: NewServer leaves a zero MaxPageSize for the
+// emulator to fill, so the two constants must agree.
+func TestDefaultMaxPageSizeIsTheEmulators(t *testing.T) {
+	assert.Equal(t, sim.DefaultMaxPageSize, rackspacetest.DefaultMaxPageSize)
 }

@@ -181,7 +181,8 @@ type Device struct {
 type Request struct {
 	// Method is the HTTP method.
 	Method string
-	// Path is the escaped path, such as "/zstack/v1/accounts".
+	// Path is the escaped path, such as "/zstack/v1/accounts"; a logout's
+	// is "/zstack/v1/accounts/sessions/{session}", without the session.
 	Path string
 	// Query is the raw query, without "?".
 	Query string
@@ -202,15 +203,18 @@ type Server struct {
 	// Password is AccountName's password.
 	Password mfa.Secret
 
-	// h is one pointer away from the emulator, so that no fmt verb prints
-	// what the emulator holds (the credentials in clear among them).
+	// h keeps the emulator two pointers away, so that no fmt verb prints
+	// what it holds (the credentials in clear among them): see handle.
 	h *handle
 }
 
-type handle struct {
-	sim *sim.Sim
-	api *sim.API
-}
+// handle holds the emulator behind a second pointer. fmt prints a pointer
+// field as an address, but under a verb that does not fit the field (%s,
+// %q, %t and others on a pointer) it prints the value the pointer points
+// to, one level deep: "%!s(*sim.Sim=&{...})". A *sim.Sim field would thus
+// print the emulator's credentials in clear; a *handle field prints only
+// handle, whose *sim.Sim stays an address.
+type handle struct{ sim *sim.Sim }
 
 // NewServer starts a server on 127.0.0.1 with the organisation opts
 // describes. Call Close when done.
@@ -219,9 +223,6 @@ func NewServer(opts Options) (*Server, error) {
 		Seed: opts.Seed, Users: opts.UserCount, MaxDevicesPerUser: opts.MaxDevicesPerUser,
 		Active: opts.Active, Pending: opts.Pending, Unknown: opts.Unknown, NoDevice: opts.NoDevice,
 		Latency: opts.Latency, MaxPageSize: opts.MaxPageSize, IAM2: sim.IAM2Mode(opts.IAM2),
-	}
-	if o.MaxPageSize == 0 {
-		o.MaxPageSize = DefaultMaxPageSize
 	}
 	if opts.Accounts != nil || opts.VirtualIDs != nil {
 		o.Explicit = true
@@ -240,7 +241,7 @@ func NewServer(opts Options) (*Server, error) {
 	c := s.Creds
 	return &Server{
 		URL: s.ZStack.URL(), SessionID: mfa.NewSecret(c.ZStackSession), AccountName: c.ZStackAccount,
-		Password: mfa.NewSecret(c.ZStackPassword), h: &handle{sim: s, api: s.ZStack},
+		Password: mfa.NewSecret(c.ZStackPassword), h: &handle{sim: s},
 	}, nil
 }
 
@@ -269,7 +270,7 @@ func secretsOf(devs []sim.Device) []Secret {
 // GET /zstack/v1/accounts lists them.
 func (s *Server) Accounts() []Account {
 	var out []Account
-	for _, u := range s.h.api.Users() {
+	for _, u := range s.h.sim.ZStack.Users() {
 		if !u.VirtualID {
 			out = append(out, Account{UUID: u.ID, Name: u.Name, Type: u.Type, State: u.State, Created: u.Created, Secrets: secretsOf(u.Devices)})
 		}
@@ -281,7 +282,7 @@ func (s *Server) Accounts() []Account {
 // GET /zstack/v1/iam2/virtual-ids lists them.
 func (s *Server) VirtualIDs() []VirtualID {
 	var out []VirtualID
-	for _, u := range s.h.api.Users() {
+	for _, u := range s.h.sim.ZStack.Users() {
 		if u.VirtualID {
 			out = append(out, VirtualID{UUID: u.ID, Name: u.Name, Type: u.Type, State: u.State, Created: u.Created, Secrets: secretsOf(u.Devices)})
 		}
@@ -292,7 +293,7 @@ func (s *Server) VirtualIDs() []VirtualID {
 // Devices returns every secret as a faithful client reports it, in the
 // order GET /zstack/v1/twofactorauthentication/secrets lists them.
 func (s *Server) Devices() []Device {
-	devs := s.h.api.Devices()
+	devs := s.h.sim.ZStack.Devices()
 	out := make([]Device, len(devs))
 	for i, d := range devs {
 		out[i] = Device{
@@ -307,51 +308,46 @@ func (s *Server) Devices() []Device {
 // requests as f says, in ZStack's form (see mfatest.Fault). It panics
 // when f cannot be honoured (no Kind, or a Status a FaultServerError
 // cannot have).
-func (s *Server) Inject(f mfatest.Fault) { s.h.api.Inject(f) }
+func (s *Server) Inject(f mfatest.Fault) { s.h.sim.ZStack.Inject(f) }
 
 // ClearFaults empties the fault queue.
-func (s *Server) ClearFaults() { s.h.api.ClearFaults() }
+func (s *Server) ClearFaults() { s.h.sim.ZStack.ClearFaults() }
 
 // SetLatency delays every request by d, login included. A request whose
 // context ends during the delay gets no answer: its connection is closed.
-func (s *Server) SetLatency(d time.Duration) { s.h.api.SetLatency(d) }
+func (s *Server) SetLatency(d time.Duration) { s.h.sim.ZStack.SetLatency(d) }
 
 // SetQuota gives the server a quota of perSecond requests a second with
 // a burst of burst (0: no quota), every path counted, the requests beyond
 // it refused as ZStack's management node refuses when it cannot take more:
 // 503 with the transient code SYS.1012 (ZStack has no 429) and
 // Retry-After: 1.
-func (s *Server) SetQuota(perSecond float64, burst int) { s.h.api.SetQuota(perSecond, burst) }
+func (s *Server) SetQuota(perSecond float64, burst int) { s.h.sim.ZStack.SetQuota(perSecond, burst) }
 
 // Refusals returns the number of requests the quota refused.
-func (s *Server) Refusals() int { return int(s.h.api.Refusals()) }
+func (s *Server) Refusals() int { return int(s.h.sim.ZStack.Refusals()) }
 
 // ExpireTokens ends every session the login has issued so far: their next
 // use gets 503 ID.1001. SessionID stays valid.
-func (s *Server) ExpireTokens() { s.h.api.ExpireTokens() }
+func (s *Server) ExpireTokens() { s.h.sim.ZStack.ExpireTokens() }
 
 // IssuedTokens returns every session the login has issued, expired or not, for
 // tests that check no credential reaches an output.
-func (s *Server) IssuedTokens() []mfa.Secret {
-	var out []mfa.Secret
-	for _, t := range s.h.api.IssuedTokens() {
-		out = append(out, mfa.NewSecret(t))
-	}
-	return out
-}
+func (s *Server) IssuedTokens() []mfa.Secret { return s.h.sim.ZStack.IssuedSecrets() }
 
 // RequestCount returns the number of requests the server has received,
 // faults and errors included.
-func (s *Server) RequestCount() int { return int(s.h.api.Requests()) }
+func (s *Server) RequestCount() int { return int(s.h.sim.ZStack.Requests()) }
 
 // ConnectionCount returns the number of TCP connections the server has
 // accepted.
-func (s *Server) ConnectionCount() int { return int(s.h.api.Connections()) }
+func (s *Server) ConnectionCount() int { return int(s.h.sim.ZStack.Connections()) }
 
 // Requests returns the requests the server received, oldest first: the
-// last 10,000 at most. No header is kept, so no credential is.
+// last 10,000 at most. No header is kept, and a logout's path shows
+// "{session}" for its session, so no credential is.
 func (s *Server) Requests() []Request {
-	log := s.h.api.RequestLog()
+	log := s.h.sim.ZStack.RequestLog()
 	out := make([]Request, len(log))
 	for i, r := range log {
 		out[i] = Request{Method: r.Method, Path: r.Path, Query: r.Query}

@@ -1,6 +1,7 @@
 package zstacktest_test
 
 import (
+	"context"
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
@@ -16,8 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/openmfa/mfa-go/internal/sim"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/mfa/mfatest"
+	"github.com/openmfa/mfa-go/zstack"
 	"github.com/openmfa/mfa-go/zstack/zstacktest"
 )
 
@@ -191,7 +194,11 @@ func TestExplicitUsers(t *testing.T) {
 		"not a uuid":      {Accounts: []zstacktest.Account{{UUID: "alice"}}},
 		"virtual, no IAM": {IAM2: zstacktest.IAM2NotInstalled, VirtualIDs: []zstacktest.VirtualID{{}}},
 		"bad IAM2 mode":   {IAM2: 7},
-		"negative page":   {MaxPageSize: -1},
+		// 256 and -1 must not wrap to a valid mode on their way to the
+		// emulator.
+		"IAM2 mode 256":      {IAM2: 256},
+		"negative IAM2 mode": {IAM2: -1},
+		"negative page":      {MaxPageSize: -1},
 	} {
 		_, err := zstacktest.NewServer(o)
 		assert.Error(t, err, name)
@@ -291,4 +298,36 @@ func TestQuota(t *testing.T) {
 	assert.Equal(t, 503, status, "ZStack has no 429")
 	assert.Contains(t, string(body), `"SYS.1012"`)
 	assert.Equal(t, 1, srv.Refusals())
+}
+
+// TestRequestsHoldNoSession logs in with the zstack client, makes a call
+// and closes the client, whose logout puts the session in the path
+// (DELETE /zstack/v1/accounts/sessions/{session}): Requests, which keeps
+// no credential, must not show it.
+func TestRequestsHoldNoSession(t *testing.T) {
+	srv := newServer(t, zstacktest.Options{})
+	c, err := zstack.NewClient(zstack.Config{Endpoint: srv.URL, AccountName: srv.AccountName, Password: srv.Password})
+	require.NoError(t, err)
+	_, err = c.UserDevices(context.Background(), srv.Accounts()[0].UUID)
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+
+	issued := srv.IssuedTokens()
+	require.Len(t, issued, 1, "the client logged in once")
+	reqs := srv.Requests()
+	require.NotEmpty(t, reqs)
+	last := reqs[len(reqs)-1]
+	assert.Equal(t, "DELETE", last.Method, "the client logged out")
+	assert.Equal(t, "/zstack/v1/accounts/sessions/{session}", last.Path)
+	for _, s := range issued {
+		assert.NotContains(t, fmt.Sprint(reqs), s.Reveal())
+	}
+	assert.NotContains(t, fmt.Sprint(reqs), srv.SessionID.Reveal())
+}
+
+// TestDefaultMaxPageSizeIsTheEmulators checks the documented default
+// against the emulator's: NewServer leaves a zero MaxPageSize for the
+// emulator to fill, so the two constants must agree.
+func TestDefaultMaxPageSizeIsTheEmulators(t *testing.T) {
+	assert.Equal(t, sim.DefaultMaxPageSize, zstacktest.DefaultMaxPageSize)
 }
