@@ -82,7 +82,9 @@ func hammer(c *Client, n, workers int) int {
 }
 
 func TestAConfiguredRateIsNeverRefused(t *testing.T) {
-	q := newQuotaServer(t, 100, 3)
+	// A burst of a tenth of a second: room for the scheduling jitter of a
+	// busy machine, none for an unpaced client (8 callers at once).
+	q := newQuotaServer(t, 100, 10)
 	c := q.client(t, Config{Pacing: mfa.Pacing{Rate: 100}})
 	assert.Zero(t, hammer(c, 60, 8))
 	assert.EqualValues(t, 60, q.accepted.Load())
