@@ -119,12 +119,12 @@ func writeCSV(w io.Writer, r *audit.Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for _, u := range r.Users {
+	for u := range r.Users.All() {
 		if err := write("user", u.Provider, u.UserID, u.UserName, strconv.FormatBool(u.Enabled), string(u.LoginMFA), u.LoginMFAMethod); err != nil {
 			return err
 		}
 	}
-	for _, d := range r.Devices {
+	for d := range r.Devices.All() {
 		created := ""
 		if !d.CreatedAt.IsZero() {
 			created = d.CreatedAt.Format(time.RFC3339)

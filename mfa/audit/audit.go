@@ -118,7 +118,7 @@ func Run(ctx context.Context, dir *mfa.Directory, scopes []Scope, opts Options) 
 			return nil, fmt.Errorf("audit: provider %q can neither list its users nor was given any", s.Provider)
 		}
 		seen[s.Provider] = true
-		r.providers = append(r.providers, &providerRun{runner: r, scope: s, p: p, users: map[string]*userState{}})
+		r.providers = append(r.providers, &providerRun{runner: r, scope: s, p: p, index: map[string]int32{}})
 	}
 
 	var wg sync.WaitGroup
@@ -141,6 +141,22 @@ type runner struct {
 	providers []*providerRun
 
 	progressMu sync.Mutex
+
+	shapesMu     sync.Mutex // the tables are every provider's
+	userShapes   table[userShape]
+	deviceShapes table[deviceShape]
+}
+
+func (r *runner) userShape(sh userShape) uint32 {
+	r.shapesMu.Lock()
+	defer r.shapesMu.Unlock()
+	return r.userShapes.of(sh)
+}
+
+func (r *runner) deviceShape(sh deviceShape) uint32 {
+	r.shapesMu.Lock()
+	defer r.shapesMu.Unlock()
+	return r.deviceShapes.of(sh)
 }
 
 // acquire takes a slot for one call, or reports false when ctx has ended.
@@ -173,29 +189,26 @@ type providerRun struct {
 	scope Scope
 	p     mfa.Provider
 
-	mu          sync.Mutex
-	users       map[string]*userState // nil for a disabled user skipped
-	order       []string              // user ids in scope, in the order first seen
+	mu sync.Mutex
+	// users are the users in scope, in the order first seen, as the
+	// report keeps them; flags says what the audit knows of each, and
+	// index finds them by id (-1 for a disabled user left out).
+	users       []user
+	flags       []userFlags
+	index       map[string]int32
 	errs        []ErrorRow
 	listFailure string // why not every user could be listed, if not
 	done        int
-
-	// rows are the devices read, in the order read; their strings are the
-	// users' own and the vendor status words are kept once each (words), so
-	// that a device costs the report no more than its own id.
-	rows  []DeviceRow
-	words map[string]string
+	// devices are the devices read, in the order read, each owned by its
+	// index in users.
+	devices []device
 }
 
-// userState is what the audit knows of one user.
-type userState struct {
-	// id is user.ID, set once: a lookup reads it without pr.mu while a
-	// listing may replace a placeholder's user under it.
-	id          string
-	user        mfa.User
-	placeholder bool   // a named user, of whom no listing has said anything yet
-	read        bool   // the devices are all known
-	reason      string // why they are not, if they are not
+// userFlags is what the audit knows of one user besides its row.
+type userFlags struct {
+	placeholder bool // a named user, of whom no listing has said anything yet
+	read        bool // the devices are all known
+	failed      bool // the call for the devices failed
 }
 
 func (pr *providerRun) name() string { return pr.scope.Provider }
@@ -220,8 +233,10 @@ func (pr *providerRun) audit() {
 		// The device listing failed: each user is asked instead. Every
 		// user in order is in users (a skipped one is not in order), and
 		// none is read yet: only a listing that did not fail marks them.
-		for _, id := range pr.order {
-			work.push(pr.users[id])
+		pr.mu.Lock()
+		defer pr.mu.Unlock()
+		for i, u := range pr.users {
+			work.push(lookup{i, u.id})
 		}
 		return
 	}
@@ -277,10 +292,10 @@ func (pr *providerRun) listUsers(work *queue) bool {
 				if pr.ctx.Err() != nil {
 					pr.listFailure = pr.stopped()
 				}
-				if n := len(pr.order); n > 0 {
+				if n := len(pr.users); n > 0 {
 					pr.listFailure += fmt.Sprintf(" after %d users; the rest are not known", n)
 				}
-				return len(pr.order) > 0
+				return len(pr.users) > 0
 			}
 		}
 	}
@@ -299,34 +314,36 @@ func (pr *providerRun) addNamed(work *queue) {
 }
 
 // add records what the vendor says of a user (a named user's placeholder
-// says nothing). A user seen for the first time goes to work, when not
-// nil, unless it is disabled and left out; a placeholder learns what a
-// listing says later.
-func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) *userState {
+// says nothing) and returns its index in users, or -1 for a disabled user
+// left out. A user seen for the first time goes to work, when not nil; a
+// placeholder learns what a listing says later.
+func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) int {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
 	if u.LoginMFA == "" {
 		u.LoginMFA = mfa.EnforcementUnknown
 	}
-	u.Provider = pr.name()
-	if s, ok := pr.users[u.ID]; ok {
-		if s != nil && s.placeholder && !placeholder {
-			s.user, s.placeholder = u, false
+	row := user{id: u.ID, name: u.Name, enabled: u.Enabled, shape: pr.userShape(userShape{pr.name(), u.LoginMFA, u.LoginMFAMethod})}
+	if i, ok := pr.index[u.ID]; ok {
+		if i >= 0 && pr.flags[i].placeholder && !placeholder {
+			row.name = cmp.Or(row.name, pr.users[i].name) // a device's, read first
+			pr.users[i], pr.flags[i].placeholder = row, false
 		}
-		return s
+		return int(i)
 	}
 	if !u.Enabled && pr.opts.Disabled == SkipDisabled {
-		pr.users[u.ID] = nil // skipped: a device listing must not bring it back
-		return nil
+		pr.index[u.ID] = -1 // a device listing must not bring it back
+		return -1
 	}
-	s := &userState{id: u.ID, user: u, placeholder: placeholder}
-	pr.users[u.ID] = s
-	pr.order = append(pr.order, u.ID)
+	i := len(pr.users)
+	pr.index[u.ID] = int32(i)
+	pr.users = append(pr.users, row)
+	pr.flags = append(pr.flags, userFlags{placeholder: placeholder})
 	if work != nil {
-		work.push(s)
+		work.push(lookup{i, u.ID})
 	}
 	pr.progressLocked()
-	return s
+	return i
 }
 
 // listDevices reads every device with one listing; a device whose owner
@@ -340,31 +357,31 @@ func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 	defer pr.release()
 	// Most users hold a device: room for one each saves the largest
 	// copies of a growing list.
-	pr.rows = make([]DeviceRow, 0, len(pr.order))
+	pr.devices = make([]device, 0, len(pr.users))
 	for d, err := range l.AllDevices(pr.ctx) {
 		if err != nil {
 			if pr.ctx.Err() == nil {
 				pr.fail("", "listing devices (each user is asked instead): ", err)
 			}
 			pr.mu.Lock()
-			pr.rows = pr.rows[:0]
+			pr.devices = pr.devices[:0]
 			pr.mu.Unlock()
 			return false
 		}
-		s := pr.add(mfa.User{ID: d.UserID(), Name: d.UserName(), Enabled: true}, nil, false)
-		if s == nil {
-			continue // a disabled user, skipped
+		i := pr.add(mfa.User{ID: d.UserID(), Name: d.UserName(), Enabled: true}, nil, false)
+		if i < 0 {
+			continue // a disabled user, left out
 		}
 		pr.mu.Lock()
-		pr.rows = append(pr.rows, pr.rowOf(s, d))
+		pr.keep(i, d)
 		pr.mu.Unlock()
 	}
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	for _, id := range pr.order {
-		pr.users[id].read = true
+	for i := range pr.flags {
+		pr.flags[i].read = true
 	}
-	pr.done = len(pr.order)
+	pr.done = len(pr.users)
 	pr.progressLocked()
 	return true
 }
@@ -376,32 +393,48 @@ func (pr *providerRun) lookUp(work *queue) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
-		s, ok := work.pop()
+		next, ok := work.pop()
 		if !ok || !pr.acquire() {
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			devices, err := pr.p.UserDevices(pr.ctx, s.id)
+			devices, err := pr.p.UserDevices(pr.ctx, next.userID)
 			pr.release()
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
 			switch {
 			case err == nil:
 				for _, d := range devices {
-					pr.rows = append(pr.rows, pr.rowOf(s, d))
+					pr.keep(next.user, d)
 				}
-				s.read = true
+				pr.flags[next.user].read = true
 			case pr.ctx.Err() != nil:
 			default:
-				s.reason = "not read: the call failed"
-				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: s.id, Message: err.Error()})
+				pr.flags[next.user].failed = true
+				pr.errs = append(pr.errs, ErrorRow{Provider: pr.name(), UserID: next.userID, Message: err.Error()})
 			}
 			pr.done++
 			pr.progressLocked()
 		}()
 	}
+}
+
+// keep records what the report needs of d, a device of users[user]: a
+// user with no name takes its device's. pr.mu is held.
+func (pr *providerRun) keep(user int, d mfa.Device) {
+	if pr.users[user].name == "" {
+		pr.users[user].name = d.UserName()
+	}
+	pr.devices = append(pr.devices, newDevice(d.ID(), d.Name(), d.CreatedAt(), user, pr.deviceShape(deviceShape{d.Kind(), d.Status(), d.VendorStatus()})))
+}
+
+// lookup is a user whose devices are to be asked for: its index in users,
+// and its id, which a lookup reads without pr.mu.
+type lookup struct {
+	user   int
+	userID string
 }
 
 // queue is the users whose devices are to be asked for, in the order they
@@ -410,14 +443,14 @@ func (pr *providerRun) lookUp(work *queue) {
 // the slot it holds.
 type queue struct {
 	mu     sync.Mutex
-	users  []*userState
+	users  []lookup
 	closed bool
 	ready  chan struct{} // signalled when users or closed change
 }
 
-func (q *queue) push(s *userState) {
+func (q *queue) push(l lookup) {
 	q.mu.Lock()
-	q.users = append(q.users, s)
+	q.users = append(q.users, l)
 	q.mu.Unlock()
 	q.signal()
 }
@@ -438,20 +471,20 @@ func (q *queue) signal() {
 
 // pop returns the next user, waiting for one; false once the queue is
 // closed and empty.
-func (q *queue) pop() (*userState, bool) {
+func (q *queue) pop() (lookup, bool) {
 	for {
 		q.mu.Lock()
 		if len(q.users) > 0 {
-			s := q.users[0]
-			q.users[0] = nil
+			l := q.users[0]
+			q.users[0] = lookup{}
 			q.users = q.users[1:]
 			q.mu.Unlock()
-			return s, true
+			return l, true
 		}
 		closed := q.closed
 		q.mu.Unlock()
 		if closed {
-			return nil, false
+			return lookup{}, false
 		}
 		<-q.ready
 	}
@@ -474,77 +507,70 @@ func (pr *providerRun) progressLocked() {
 	}
 	pr.progressMu.Lock()
 	defer pr.progressMu.Unlock()
-	pr.opts.Progress(Progress{Provider: pr.name(), Done: pr.done, Total: len(pr.order)})
+	pr.opts.Progress(Progress{Provider: pr.name(), Done: pr.done, Total: len(pr.users)})
 }
 
-// rowOf keeps what the report needs of a device of the user s: its
-// owner's strings stand for its own, and its vendor status word is kept
-// once for every device that has it. pr.mu is held.
-func (pr *providerRun) rowOf(s *userState, d mfa.Device) DeviceRow {
-	word := d.VendorStatus()
-	if kept, ok := pr.words[word]; ok {
-		word = kept
-	} else if len(pr.words) < 1000 { // a vendor has a handful; a hostile server, no more room
-		if pr.words == nil {
-			pr.words = map[string]string{}
-		}
-		pr.words[word] = word
+// sortByUser puts users in the order of their ids, their flags along and
+// their devices' owners renumbered, and each user's devices together in
+// the order of their ids.
+func (pr *providerRun) sortByUser() {
+	users := pr.users
+	order := make([]int32, len(users)) // order[new] = old
+	for i := range order {
+		order[i] = int32(i)
 	}
-	return DeviceRow{
-		Provider: pr.name(), UserID: s.user.ID, UserName: cmp.Or(s.user.Name, d.UserName()), DeviceID: d.ID(), Name: d.Name(),
-		Kind: d.Kind(), Status: d.Status(), VendorStatus: word, CreatedAt: d.CreatedAt().UTC(),
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(users[a].id, users[b].id) })
+	renumber := make([]int32, len(users)) // renumber[old] = new
+	flags := make([]userFlags, len(users))
+	for i, old := range order {
+		renumber[old] = int32(i)
+		flags[i] = pr.flags[old]
 	}
+	pr.flags = flags
+	for i := range pr.devices {
+		pr.devices[i].owner = renumber[pr.devices[i].owner]
+	}
+	slices.SortFunc(pr.devices, func(a, b device) int { return cmp.Or(cmp.Compare(a.owner, b.owner), cmp.Compare(a.id, b.id)) })
+	// The ids are unique: sorted in place, the users take the order
+	// computed above, where a sorted copy would cost as much as the list.
+	slices.SortFunc(users, func(a, b user) int { return cmp.Compare(a.id, b.id) })
 }
 
 // report applies the rules to what was read.
 func (r *runner) report(rules map[string]bool) *Report {
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
-		// Empty lists are [] in JSON, never null; Users and Devices are
-		// made below, never nil.
+		// Empty lists are [] in JSON, never null.
 		Findings: []Finding{}, Errors: []ErrorRow{}, NotAudited: []NotAudited{}, Providers: []ProviderSummary{},
 	}
-	users := 0
-	for _, pr := range r.providers {
-		users += len(pr.order)
-	}
-	rep.Users = make([]UserRow, 0, users)
 	details := map[string]string{} // the texts of findings, each kept once
+	var rows []DeviceRow           // one user's devices, as the rules read them
 	for _, pr := range r.providers {
+		pr.index = nil // no more users come
+		pr.sortByUser()
 		sum := ProviderSummary{Provider: pr.name()}
 		if pr.listFailure != "" {
 			rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), Reason: pr.listFailure})
 		}
-		// Nothing needs the order first seen any more: sorted in place,
-		// the ids cost no copy.
-		slices.Sort(pr.order)
-		// The rows of one user follow each other, as the users do.
-		slices.SortFunc(pr.rows, func(a, b DeviceRow) int {
-			return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.DeviceID, b.DeviceID))
-		})
-		rows := pr.rows
-		for _, id := range pr.order {
-			s := pr.users[id]
-			n := 0
-			for n < len(rows) && rows[n].UserID == id {
-				n++
+		devices := pr.devices
+		for i := range pr.users {
+			kept := &pr.users[i]
+			shape := &r.userShapes.list[kept.shape]
+			rows = rows[:0]
+			for len(devices) > 0 && int(devices[0].owner) == i {
+				rows = append(rows, devices[0].row(kept, shape, &r.deviceShapes.list[devices[0].shape]))
+				devices = devices[1:]
 			}
-			devices := rows[:n:n]
-			rows = rows[n:]
-			u := UserRow{
-				Provider: pr.name(), UserID: id, UserName: s.user.Name, Enabled: s.user.Enabled,
-				LoginMFA: s.user.LoginMFA, LoginMFAMethod: s.user.LoginMFAMethod, Devices: len(devices),
-			}
-			if u.UserName == "" && len(devices) > 0 {
-				u.UserName = devices[0].UserName
-			}
+			u := kept.row(shape)
+			u.Devices = len(rows)
 			flag := u.Enabled || r.opts.Disabled == AuditDisabled
+			read := pr.flags[i].read
 			// Only a user flagged and read has findings; the others' device
 			// findings would be thrown away.
-			audited := flag && s.read
+			audited := flag && read
 			var found []Finding
-			for i := range devices {
-				d := &devices[i]
+			for k := range rows {
+				d := &rows[k]
 				sum.Devices++
 				switch d.Status {
 				case mfa.StatusActive:
@@ -561,23 +587,24 @@ func (r *runner) report(rules map[string]bool) *Report {
 				}
 			}
 			// userFindings runs for every user: it counts ActiveFactors.
-			userLevel := userFindings(&u, devices)
+			userLevel := userFindings(&u, rows)
 			switch {
 			case !flag:
 				sum.UsersDisabled++
-			case !s.read:
+			case !read:
 				sum.UsersNotAudited++
-				reason := s.reason
-				if reason == "" {
-					reason = r.stopped()
+				reason := r.stopped()
+				if pr.flags[i].failed {
+					reason = "not read: the call failed"
 				}
 				// What is not known is no finding: found is empty.
-				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: id, Reason: reason})
+				rep.NotAudited = append(rep.NotAudited, NotAudited{Provider: pr.name(), UserID: u.UserID, Reason: reason})
 			default:
 				sum.UsersAudited++
 				u.Audited = true
 				found = append(userLevel, found...)
 			}
+			kept.devices, kept.activeFactors, kept.audited = int32(u.Devices), int32(u.ActiveFactors), u.Audited
 			for _, f := range found {
 				if rules[f.Rule] {
 					if kept, ok := details[f.Detail]; ok {
@@ -589,15 +616,14 @@ func (r *runner) report(rules map[string]bool) *Report {
 					sum.Findings++
 				}
 			}
-			rep.Users = append(rep.Users, u)
 		}
-		pr.users = nil // the report holds what it needs of them
+		pr.flags = nil
 		// Stable: the errors about no user (the listings) keep the order
 		// they happened in.
 		slices.SortStableFunc(pr.errs, func(a, b ErrorRow) int { return cmp.Compare(a.UserID, b.UserID) })
 		rep.Errors = append(rep.Errors, pr.errs...)
 		sum.Errors = len(pr.errs)
-		sum.UsersListed = len(pr.order)
+		sum.UsersListed = len(pr.users)
 		sum.Complete = sum.Errors == 0 && sum.UsersNotAudited == 0 && pr.listFailure == ""
 		rep.Providers = append(rep.Providers, sum)
 
@@ -610,35 +636,52 @@ func (r *runner) report(rules map[string]bool) *Report {
 		rep.Summary.Errors += sum.Errors
 	}
 	rep.Summary.Providers = len(r.providers)
-	rep.Devices = concat(r.providers)
+	rep.Users, rep.Devices = r.collect()
 	return rep
 }
 
-// concat returns every provider's device rows in one list, each provider's
-// dropped once copied: the rows of one provider are taken as they are,
-// and a run of several copies each into a list made once, so that a
-// report of millions of devices never holds them twice over.
-func concat(providers []*providerRun) []DeviceRow {
-	total, with := 0, 0
-	for _, pr := range providers {
-		total += len(pr.rows)
-		if len(pr.rows) > 0 {
+// collect hands every provider's users and devices to one list each, the
+// devices' owners renumbered to index the users of every provider. A
+// provider's lists are taken as they are when no other provider has any,
+// so that a report of millions of devices never holds them twice over.
+func (r *runner) collect() (UserList, DeviceList) {
+	var users [][]user
+	var devices [][]device
+	base := int32(0)
+	for _, pr := range r.providers {
+		for i := range pr.devices {
+			pr.devices[i].owner += base
+		}
+		base += int32(len(pr.users))
+		users = append(users, pr.users)
+		devices = append(devices, pr.devices)
+		pr.users, pr.devices = nil, nil
+	}
+	all := UserList{rows: concat(users), shapes: r.userShapes}
+	owners := all.share()
+	return all, DeviceList{rows: concat(devices), owners: owners, shapes: r.deviceShapes}
+}
+
+// concat returns the lists in one, never nil: the only list that is not
+// empty as it is, several copied into a list made once.
+func concat[T any](lists [][]T) []T {
+	var total, with int
+	for _, l := range lists {
+		total += len(l)
+		if len(l) > 0 {
 			with++
 		}
 	}
 	if with == 1 {
-		for _, pr := range providers {
-			if len(pr.rows) > 0 {
-				rows := pr.rows
-				pr.rows = nil
-				return rows
+		for _, l := range lists {
+			if len(l) > 0 {
+				return l
 			}
 		}
 	}
-	all := make([]DeviceRow, 0, total)
-	for _, pr := range providers {
-		all = append(all, pr.rows...)
-		pr.rows = nil
+	all := make([]T, 0, total)
+	for _, l := range lists {
+		all = append(all, l...)
 	}
 	return all
 }

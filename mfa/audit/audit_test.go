@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,8 +77,8 @@ func checkSums(t *testing.T, r *audit.Report) {
 	}
 	s.Providers = len(r.Providers)
 	assert.Equal(t, s, r.Summary)
-	assert.Len(t, r.Users, s.UsersListed)
-	assert.Len(t, r.Devices, s.Devices)
+	assert.Equal(t, s.UsersListed, r.Users.Len())
+	assert.Equal(t, s.Devices, r.Devices.Len())
 	assert.Len(t, r.Findings, s.Findings)
 	assert.Len(t, r.Errors, s.Errors)
 	for _, e := range r.Errors {
@@ -115,7 +116,7 @@ func TestRulesOverAWholeOrganisation(t *testing.T) {
 	assert.Empty(t, r.NotAudited)
 
 	byID := map[string]audit.UserRow{}
-	for _, u := range r.Users {
+	for u := range r.Users.All() {
 		byID[u.UserID] = u
 	}
 	assert.Equal(t, audit.UserRow{Provider: "p", UserID: "email", UserName: "name-email", Enabled: true,
@@ -136,7 +137,7 @@ func TestDisabledUsers(t *testing.T) {
 	assert.Zero(t, r.Providers[0].UsersDisabled)
 
 	r = run(t, []audit.Scope{{Provider: "p"}}, audit.Options{Disabled: audit.SkipDisabled}, organisation("p"))
-	for _, u := range r.Users {
+	for u := range r.Users.All() {
 		assert.NotEqual(t, "gone", u.UserID)
 	}
 	assert.Equal(t, 7, r.Providers[0].UsersListed)
@@ -162,14 +163,14 @@ func TestNamedUsersOfAProviderThatCannotList(t *testing.T) {
 	r := run(t, []audit.Scope{{Provider: "p", Users: []string{"u1", "u2", "u3"}}}, audit.Options{}, p.Basic())
 	assert.Equal(t, []string{"p/u2 no-mfa ", "p/u3 no-mfa "}, verdicts(r))
 	assert.Equal(t, 3, p.Calls(), "one call per named user")
-	assert.Equal(t, mfa.EnforcementUnknown, r.Users[0].LoginMFA, "what a provider that cannot list says of a user is unknown")
+	assert.Equal(t, mfa.EnforcementUnknown, slices.Collect(r.Users.All())[0].LoginMFA, "what a provider that cannot list says of a user is unknown")
 }
 
 func TestNamedUsersNarrowAListingProvider(t *testing.T) {
 	r := run(t, []audit.Scope{{Provider: "p", Users: []string{"lax", "stranger"}}}, audit.Options{}, organisation("p"))
 	assert.Equal(t, []string{"p/lax mfa-not-enforced ", "p/stranger no-mfa "}, verdicts(r),
 		"the listing tells what login asks of a named user")
-	assert.Len(t, r.Users, 2)
+	assert.Equal(t, 2, r.Users.Len())
 }
 
 func TestScopesAreCheckedBeforeAnyCall(t *testing.T) {
@@ -453,7 +454,7 @@ func TestNamedUsersOfAListingProviderAreLookedUpWithoutARace(t *testing.T) {
 	for range 20 {
 		r := run(t, []audit.Scope{{Provider: "p", Users: ids}}, audit.Options{}, p)
 		require.Equal(t, 20, r.Summary.UsersAudited)
-		assert.Equal(t, mfa.EnforcementRequired, r.Users[0].LoginMFA, "the listing tells what login asks")
+		assert.Equal(t, mfa.EnforcementRequired, slices.Collect(r.Users.All())[0].LoginMFA, "the listing tells what login asks")
 	}
 }
 

@@ -2,9 +2,12 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/openmfa/mfa-go/mfa"
@@ -21,9 +24,14 @@ type Report struct {
 	SchemaVersion int `json:"schema_version"`
 	// Users are the users audited, and the disabled users listed without
 	// being flagged.
-	Users []UserRow `json:"users"`
-	// Devices are the devices read, with what the report needs of each.
-	Devices []DeviceRow `json:"devices"`
+	//
+	// The list is compact (see UserList), as is Devices: a report of half
+	// a million users and a million devices is read one row at a time.
+	Users UserList `json:"users"`
+	// Devices are the devices read, with what the report needs of each:
+	// the devices of each user in Users, in its order, then in the order
+	// of their ids.
+	Devices DeviceList `json:"devices"`
 	// Findings are the rules' verdicts.
 	Findings []Finding `json:"findings"`
 	// Errors are the calls that failed.
@@ -138,55 +146,67 @@ type Summary struct {
 // a newline, one row at a time: the JSON of a report of millions of
 // devices is never held whole in memory.
 func (r *Report) WriteJSON(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	fmt.Fprintf(bw, "{\n  \"schema_version\": %d,\n", r.SchemaVersion)
+	jw := &jsonWriter{bw: bufio.NewWriterSize(w, 64<<10)}
+	jw.enc = json.NewEncoder(&jw.row)
+	jw.enc.SetIndent("    ", "  ") // a list member's depth
+	fmt.Fprintf(jw.bw, "{\n  \"schema_version\": %d,\n", r.SchemaVersion)
 	// One list after the other, the first error ending the report.
-	if err := writeList(bw, "users", r.Users); err != nil {
+	if err := writeList(jw, "users", r.Users.All()); err != nil {
 		return err
 	}
-	if err := writeList(bw, "devices", r.Devices); err != nil {
+	if err := writeList(jw, "devices", r.Devices.All()); err != nil {
 		return err
 	}
-	if err := writeList(bw, "findings", r.Findings); err != nil {
+	if err := writeList(jw, "findings", slices.Values(r.Findings)); err != nil {
 		return err
 	}
-	if err := writeList(bw, "errors", r.Errors); err != nil {
+	if err := writeList(jw, "errors", slices.Values(r.Errors)); err != nil {
 		return err
 	}
-	if err := writeList(bw, "not_audited", r.NotAudited); err != nil {
+	if err := writeList(jw, "not_audited", slices.Values(r.NotAudited)); err != nil {
 		return err
 	}
-	if err := writeList(bw, "providers", r.Providers); err != nil {
+	if err := writeList(jw, "providers", slices.Values(r.Providers)); err != nil {
 		return err
 	}
 	summary, err := json.MarshalIndent(r.Summary, "  ", "  ")
 	if err != nil {
 		return err
 	}
-	bw.WriteString("  \"summary\": ")
-	bw.Write(summary)
-	bw.WriteString("\n}\n")
-	return bw.Flush()
+	jw.bw.WriteString("  \"summary\": ")
+	jw.bw.Write(summary)
+	jw.bw.WriteString("\n}\n")
+	return jw.bw.Flush()
+}
+
+// jsonWriter writes a report's rows through one encoder and one buffer:
+// a row marshalled on its own would make its garbage, a million times.
+type jsonWriter struct {
+	bw  *bufio.Writer
+	row bytes.Buffer
+	enc *json.Encoder // into row
 }
 
 // writeList writes `  "key": [ ... ],` with each item indented as
 // MarshalIndent indents it.
-func writeList[T any](bw *bufio.Writer, key string, items []T) error {
-	bw.WriteString(`  "` + key + `": [`)
-	for i, item := range items {
-		b, err := json.MarshalIndent(item, "    ", "  ")
-		if err != nil {
+func writeList[T any](jw *jsonWriter, key string, items iter.Seq[T]) error {
+	jw.bw.WriteString(`  "` + key + `": [`)
+	empty := true
+	for item := range items {
+		jw.row.Reset()
+		if err := jw.enc.Encode(item); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
+		if !empty {
+			jw.bw.WriteByte(',')
 		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+		empty = false
+		jw.bw.WriteString("\n    ")
+		jw.bw.Write(bytes.TrimSuffix(jw.row.Bytes(), []byte("\n"))) // Encode ends a value with one
 	}
-	if len(items) > 0 {
-		bw.WriteString("\n  ")
+	if !empty {
+		jw.bw.WriteString("\n  ")
 	}
-	bw.WriteString("],\n")
+	jw.bw.WriteString("],\n")
 	return nil
 }
