@@ -8,7 +8,7 @@ import (
 
 // Version is the version of this module, sent in the User-Agent header of
 // every request as "mfa-go/<Version>".
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // Status is the normalised lifecycle state of a device.
 type Status string

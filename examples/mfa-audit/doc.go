@@ -20,4 +20,8 @@
 // the run was interrupted. The report then holds everything read, and
 // says who was not audited and why. -h prints the rules, the config keys
 // and an example.
+//
+// A report of a million devices is held in memory until it is written:
+// mfa-audit runs Go's garbage collector at GOGC=50 unless GOGC is set in
+// its environment, which keeps such an audit under 400 MB resident.
 package main

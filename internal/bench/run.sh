@@ -83,8 +83,13 @@ section_audit() { bench "$root/examples/mfa-audit" audit '^BenchmarkAudit$' -ben
 section_quota() { bench "$root/examples/mfa-audit" quota '^BenchmarkAuditQuota$' -benchtime=1x -timeout=120m; }
 
 # The whole program over about 1,000,000 ZStack secrets, the server in a
-# process of its own: the audit's peak resident memory.
-section_memory() { bench "$root/examples/mfa-audit" memory '^BenchmarkAuditMemory$' -benchtime=1x -timeout=60m; }
+# process of its own: the audit's peak resident memory, as shipped and at
+# Go's default GOGC=100; and the garbage the report's JSON makes.
+section_memory() {
+	bench "$root/examples/mfa-audit" memory '^BenchmarkAuditMemory$' -benchtime=1x -timeout=60m
+	GOGC=100 bench "$root/examples/mfa-audit" memory-gogc100 '^BenchmarkAuditMemory$' -benchtime=1x -timeout=60m
+	bench "$root/mfa/audit" writejson '^BenchmarkWriteJSON$'
+}
 
 # What a ZStack walk over 10,000 and 100,000 secrets holds: retained-B, the
 # live heap at each page's end (5 walks a run); ZStackKeep keeps every

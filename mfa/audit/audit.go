@@ -323,11 +323,14 @@ func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) int {
 	if u.LoginMFA == "" {
 		u.LoginMFA = mfa.EnforcementUnknown
 	}
-	row := user{id: u.ID, name: u.Name, enabled: u.Enabled, shape: pr.userShape(userShape{pr.name(), u.LoginMFA, u.LoginMFAMethod})}
+	row := func() user {
+		return user{id: u.ID, name: u.Name, enabled: u.Enabled, shape: pr.userShape(userShape{pr.name(), u.LoginMFA, u.LoginMFAMethod})}
+	}
 	if i, ok := pr.index[u.ID]; ok {
 		if i >= 0 && pr.flags[i].placeholder && !placeholder {
-			row.name = cmp.Or(row.name, pr.users[i].name) // a device's, read first
-			pr.users[i], pr.flags[i].placeholder = row, false
+			named := row()
+			named.name = cmp.Or(named.name, pr.users[i].name) // a device's, read first
+			pr.users[i], pr.flags[i].placeholder = named, false
 		}
 		return int(i)
 	}
@@ -337,7 +340,7 @@ func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) int {
 	}
 	i := len(pr.users)
 	pr.index[u.ID] = int32(i)
-	pr.users = append(pr.users, row)
+	pr.users = append(pr.users, row())
 	pr.flags = append(pr.flags, userFlags{placeholder: placeholder})
 	if work != nil {
 		work.push(lookup{i, u.ID})

@@ -48,3 +48,31 @@ func ExampleRun() {
 	// rax/erin not audited: not read: the call failed
 	// listed 5, audited 3, not audited 1, disabled 1, complete false
 }
+
+// The devices of a report, one row at a time, each with its user's
+// strings.
+func ExampleDeviceList_All() {
+	p := mfatest.NewProvider("rax").
+		AddUser(mfa.User{ID: "u2", Name: "bob", Enabled: true}).
+		AddDevices("u2", mfatest.Device{ID: "otp-2", Status: mfa.StatusActive, VendorStatus: "verified"}).
+		AddUser(mfa.User{ID: "u1", Name: "alice", Enabled: true}).
+		AddDevices("u1", mfatest.Device{ID: "otp-9", Status: mfa.StatusActive, VendorStatus: "verified"},
+			mfatest.Device{ID: "otp-1", Status: mfa.StatusPending, VendorStatus: "unverified"})
+	dir, err := mfa.NewDirectory(p)
+	if err != nil {
+		panic(err)
+	}
+	report, err := audit.Run(context.Background(), dir, []audit.Scope{{Provider: "rax"}}, audit.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(report.Devices.Len(), "devices")
+	for d := range report.Devices.All() {
+		fmt.Printf("%s/%s (%s) %s: %s\n", d.Provider, d.UserID, d.UserName, d.DeviceID, d.VendorStatus)
+	}
+	// Output:
+	// 3 devices
+	// rax/u1 (alice) otp-1: unverified
+	// rax/u1 (alice) otp-9: verified
+	// rax/u2 (bob) otp-2: verified
+}
