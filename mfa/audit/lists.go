@@ -11,12 +11,11 @@ import (
 	"github.com/openmfa/mfa-go/mfa"
 )
 
-// A report of half a million users and a million devices would hold them
-// in about 360 MB as []UserRow and []DeviceRow: a row repeats strings
-// that most rows share (provider, kind, statuses, its user's id and
-// name). UserList and DeviceList keep each such string once, and a row
-// the indices of its own, so that the same report holds them in about
-// 100 MB and the strings that are their own (ids and names).
+// A report's rows repeat what most rows share: the provider, the login
+// method, the kind and statuses, a device's user. UserList and DeviceList
+// keep each such value once, and in each row its own strings (ids and
+// names) and the indices of the rest: a user row takes 48 bytes where a
+// UserRow takes 112, a device row 56 where a DeviceRow takes 152.
 
 // UserList is a list of user rows kept compact. Its JSON form is an array
 // of UserRow objects. The zero value is an empty list ready to use.
