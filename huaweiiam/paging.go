@@ -39,28 +39,16 @@ func (l *users) yieldPage(resp *transport.Response, page []mfa.User, where, unre
 		}
 		return false, nil
 	}
-	fresh, err := l.page(resp, page, where)
-	for i, u := range page {
-		if fresh[i] && !yield(u) {
+	fresh, pageErr := listing.Fresh(l.guard, page, func(u mfa.User) string { return u.ID })
+	for _, u := range fresh {
+		if !yield(u) {
 			return true, nil
 		}
 	}
-	return false, err
-}
-
-// page counts a page of users, and reports for each whether it is new to
-// the listing; where says which page it was, for the error of a page that
-// repeats the pass's earlier ones or passes Config.MaxListing.
-func (l *users) page(resp *transport.Response, page []mfa.User, where string) ([]bool, error) {
-	ids := make([]string, len(page))
-	for i, u := range page {
-		ids[i] = u.ID
+	if pageErr != nil {
+		return false, l.fail(resp, "the page "+where+": "+pageErr.Error())
 	}
-	fresh, err := l.guard.Page(ids)
-	if err != nil {
-		return fresh, l.fail(resp, "the page "+where+": "+err.Error())
-	}
-	return fresh, nil
+	return false, nil
 }
 
 // fail returns the error of a listing that cannot go on although the page

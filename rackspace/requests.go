@@ -163,16 +163,9 @@ func (c *Client) Users(ctx context.Context) iter.Seq2[mfa.User, error] {
 				yield(mfa.User{}, err)
 				return
 			}
-			ids := make([]string, len(page.users))
-			for i := range page.users {
-				ids[i] = page.users[i].ID
-			}
-			fresh, pageErr := guard.Page(ids)
-			for i := range page.users {
-				if !fresh[i] {
-					continue
-				}
-				u, odd := page.users[i].user(c.name)
+			fresh, pageErr := listing.Fresh(guard, page.users, func(u userWire) string { return u.ID })
+			for i := range fresh {
+				u, odd := fresh[i].user(c.name)
 				for _, o := range odd {
 					c.tc.Logger().WarnContext(ctx, "user with a flag that is no boolean; the user is kept", "provider", c.name,
 						"user_id", u.ID, "field", o.field, "value", o.value, "read_as", o.readAs)

@@ -374,13 +374,9 @@ func walk[T any](ctx context.Context, c *Client, what string, opts QueryOptions,
 			if first {
 				total = t
 			}
-			ids := make([]string, len(rows))
-			for i, row := range rows {
-				ids[i] = id(row)
-			}
-			fresh, pageErr := guard.Page(ids)
-			for i, row := range rows {
-				if fresh[i] && !yield(row, nil) {
+			fresh, pageErr := listing.Fresh(guard, rows, id)
+			for _, row := range fresh {
+				if !yield(row, nil) {
 					return
 				}
 			}

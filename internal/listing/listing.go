@@ -187,3 +187,24 @@ func hexKey(id string) (key [16]byte, ok bool) {
 	}
 	return key, true
 }
+
+// Fresh counts a page's rows with g, by their ids, and returns those new
+// to the listing, in order, and the error of Page: the caller yields the
+// rows, then the error.
+func Fresh[T any](g *Guard, rows []T, id func(T) string) ([]T, error) {
+	ids := make([]string, len(rows))
+	for i, row := range rows {
+		ids[i] = id(row)
+	}
+	isFresh, err := g.Page(ids)
+	if !slices.Contains(isFresh, false) {
+		return rows, err
+	}
+	fresh := make([]T, 0, len(rows))
+	for i, row := range rows {
+		if isFresh[i] {
+			fresh = append(fresh, row)
+		}
+	}
+	return fresh, err
+}

@@ -154,3 +154,21 @@ func ExampleGuard() {
 	// [false true] false
 	// [false false] true
 }
+
+func TestFreshKeepsTheNewRowsInOrder(t *testing.T) {
+	type row struct{ id, name string }
+	id := func(r row) string { return r.id }
+	g := New(7) // rows read again count
+	fresh, err := Fresh(g, []row{{"a", "1"}, {"b", "2"}}, id)
+	require.NoError(t, err)
+	assert.Equal(t, []row{{"a", "1"}, {"b", "2"}}, fresh)
+	fresh, err = Fresh(g, []row{{"b", "again"}, {"c", "3"}, {"a", "again"}, {"d", "4"}}, id)
+	require.NoError(t, err)
+	assert.Equal(t, []row{{"c", "3"}, {"d", "4"}}, fresh, "rows read before are left out")
+	fresh, err = Fresh(g, []row{{"e", "5"}, {"f", "6"}}, id)
+	assert.Error(t, err, "the limit")
+	assert.Equal(t, []row{{"e", "5"}}, fresh, "the rows up to the limit are kept")
+	fresh, err = Fresh(g, []row{{"a", "1"}}, id)
+	assert.ErrorIs(t, err, ErrLoop)
+	assert.Empty(t, fresh)
+}
