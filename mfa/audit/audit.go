@@ -660,9 +660,11 @@ func (r *runner) collect() (UserList, DeviceList) {
 		devices = append(devices, pr.devices)
 		pr.users, pr.devices = nil, nil
 	}
-	all := UserList{rows: concat(users), shapes: r.userShapes}
-	owners := all.share()
-	return all, DeviceList{rows: concat(devices), owners: owners, shapes: r.deviceShapes}
+	// Every list clipped and no index of shapes: appending to a list, or
+	// to a copy of the report, copies what it appends to, as appending to
+	// a clipped slice does, and the devices' owners stay the users read.
+	all := UserList{rows: slices.Clip(concat(users)), shapes: table[userShape]{list: slices.Clip(r.userShapes.list)}}
+	return all, DeviceList{rows: slices.Clip(concat(devices)), owners: all, shapes: table[deviceShape]{list: slices.Clip(r.deviceShapes.list)}}
 }
 
 // concat returns the lists in one, never nil: the only list that is not

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"slices"
+	"math"
 	"time"
 
 	"github.com/openmfa/mfa-go/mfa"
@@ -43,8 +43,12 @@ type userShape struct {
 
 func (l *UserList) user(u UserRow) user {
 	return user{id: u.UserID, name: u.UserName, shape: l.shapes.of(userShape{u.Provider, u.LoginMFA, u.LoginMFAMethod}),
-		devices: int32(u.Devices), activeFactors: int32(u.ActiveFactors), enabled: u.Enabled, audited: u.Audited}
+		devices: count32(u.Devices), activeFactors: count32(u.ActiveFactors), enabled: u.Enabled, audited: u.Audited}
 }
+
+// count32 keeps a count in 32 bits: no user holds two billion devices, and
+// a count past that is kept as the most there is room for.
+func count32(n int) int32 { return int32(min(max(n, math.MinInt32), math.MaxInt32)) }
 
 func (l *UserList) row(i int) UserRow {
 	u := &l.rows[i]
@@ -56,31 +60,31 @@ func (u *user) row(sh *userShape) UserRow {
 		LoginMFAMethod: sh.loginMFAMethod, Devices: int(u.devices), ActiveFactors: int(u.activeFactors), Audited: u.audited}
 }
 
-// share returns a list of l's rows for a DeviceList's owners. Both are
-// clipped, so that appending to either copies the rows, and the index of
-// shapes stays with l.
-func (l *UserList) share() UserList {
-	l.rows, l.shapes.list = slices.Clip(l.rows), slices.Clip(l.shapes.list)
-	return UserList{rows: l.rows, shapes: table[userShape]{list: l.shapes.list}}
-}
-
 // Len returns the number of rows.
 func (l *UserList) Len() int { return len(l.rows) }
 
 // All yields the rows in order.
 func (l *UserList) All() iter.Seq[UserRow] { return rows(len(l.rows), l.row) }
 
-// Append adds u at the end.
+// Append adds u at the end. Devices and ActiveFactors are kept up to
+// 2^31-1.
 func (l *UserList) Append(u UserRow) { l.rows = append(l.rows, l.user(u)) }
 
 // MarshalJSON writes the rows as an array of UserRow objects.
 func (l UserList) MarshalJSON() ([]byte, error) { return marshalRows(l.All()) }
 
 // UnmarshalJSON reads an array of UserRow objects. As for a slice, what
-// the list held before is dropped; null leaves it empty.
+// the list held before is dropped; null leaves it empty. A count past
+// 2^31-1 is an error.
 func (l *UserList) UnmarshalJSON(data []byte) error {
 	*l = UserList{}
-	return unmarshalRows(data, l.Append)
+	return unmarshalRows(data, func(u UserRow) error {
+		if int(count32(u.Devices)) != u.Devices || int(count32(u.ActiveFactors)) != u.ActiveFactors {
+			return fmt.Errorf("user %q: a count past %d", u.UserID, math.MaxInt32)
+		}
+		l.Append(u)
+		return nil
+	})
 }
 
 // DeviceList is a list of device rows kept compact. Its JSON form is an
@@ -88,8 +92,8 @@ func (l *UserList) UnmarshalJSON(data []byte) error {
 // use.
 type DeviceList struct {
 	rows []device
-	// owners are the rows' users; in a Report, its Users (appending to
-	// either list leaves the other as it was).
+	// owners are the rows' users; in a Report, the rows of its Users
+	// (both lists are clipped: appending to either copies its rows).
 	owners UserList
 	shapes table[deviceShape]
 }
@@ -133,8 +137,8 @@ func (l *DeviceList) Len() int { return len(l.rows) }
 // All yields the rows in order.
 func (l *DeviceList) All() iter.Seq[DeviceRow] { return rows(len(l.rows), l.row) }
 
-// Append adds d at the end. The user strings of consecutive rows of one
-// user are kept once.
+// Append adds d at the end, CreatedAt in UTC. The user strings of
+// consecutive rows of one user are kept once.
 func (l *DeviceList) Append(d DeviceRow) {
 	owner := l.owners.user(UserRow{Provider: d.Provider, UserID: d.UserID, UserName: d.UserName})
 	if n := len(l.owners.rows); n == 0 || l.owners.rows[n-1] != owner {
@@ -150,7 +154,7 @@ func (l DeviceList) MarshalJSON() ([]byte, error) { return marshalRows(l.All()) 
 // the list held before is dropped; null leaves it empty.
 func (l *DeviceList) UnmarshalJSON(data []byte) error {
 	*l = DeviceList{}
-	return unmarshalRows(data, l.Append)
+	return unmarshalRows(data, func(d DeviceRow) error { l.Append(d); return nil })
 }
 
 // table keeps each value once, for rows to hold its index. A vendor has a
@@ -210,7 +214,7 @@ func marshalRows[T any](rows iter.Seq[T]) ([]byte, error) {
 
 // unmarshalRows reads an array of rows one at a time: a million rows are
 // never held whole.
-func unmarshalRows[T any](data []byte, add func(T)) error {
+func unmarshalRows[T any](data []byte, add func(T) error) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
@@ -227,7 +231,9 @@ func unmarshalRows[T any](data []byte, add func(T)) error {
 		if err := dec.Decode(&row); err != nil {
 			return fmt.Errorf("audit: row %d: %w", n, err)
 		}
-		add(row)
+		if err := add(row); err != nil {
+			return fmt.Errorf("audit: row %d: %w", n, err)
+		}
 	}
 	_, err = dec.Token()
 	return err

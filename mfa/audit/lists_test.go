@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,15 +125,47 @@ func TestAppendingToOneListOfAReportLeavesTheOther(t *testing.T) {
 	assert.Equal(t, devices, slices.Collect(r.Devices.All()))
 }
 
-// A copy of a report shares its lists as a copy of a slice does; rows
-// appended to one copy never make the other's unreadable.
+// A copy of a report appends apart from it, as a copy of a clipped slice
+// does: with one provider or several, to users or devices, at once.
 func TestCopiesOfAReportAppendApart(t *testing.T) {
-	r := run(t, []audit.Scope{{Provider: "p"}}, audit.Options{}, organisation("p"))
-	copied := *r
-	row := audit.UserRow{Provider: "new", UserID: "x", LoginMFA: "new"}
-	copied.Users.Append(row)
-	r.Users.Append(audit.UserRow{Provider: "other", UserID: "y"})
-	r.Users.Append(row)
-	assert.Equal(t, row, slices.Collect(r.Users.All())[r.Users.Len()-1])
-	assert.Equal(t, row, slices.Collect(copied.Users.All())[copied.Users.Len()-1])
+	for _, providers := range [][]mfa.Provider{
+		{organisation("p")},
+		{organisation("p").AddDevices("ok", mfatest.Device{ID: "d-x", Status: mfa.StatusDisabled, VendorStatus: "OFF"}), organisation("q")},
+	} {
+		var scopes []audit.Scope
+		for _, p := range providers {
+			scopes = append(scopes, audit.Scope{Provider: p.Name()})
+		}
+		r := run(t, scopes, audit.Options{}, providers...)
+		copied := *r
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			copied.Users.Append(audit.UserRow{Provider: "new", UserID: "x", LoginMFA: "copy"})
+			copied.Devices.Append(audit.DeviceRow{Provider: "p", UserID: "ok", DeviceID: "mine", Status: mfa.StatusUnknown, VendorStatus: "COPY"})
+		}()
+		r.Users.Append(audit.UserRow{Provider: "other", UserID: "y", LoginMFA: "original"})
+		r.Devices.Append(audit.DeviceRow{Provider: "p", UserID: "ok", DeviceID: "theirs", Status: mfa.StatusUnknown, VendorStatus: "ORIGINAL"})
+		wg.Wait()
+
+		last := func(l *audit.DeviceList) audit.DeviceRow { return slices.Collect(l.All())[l.Len()-1] }
+		lastUser := func(l *audit.UserList) audit.UserRow { return slices.Collect(l.All())[l.Len()-1] }
+		assert.Equal(t, "COPY", last(&copied.Devices).VendorStatus)
+		assert.Equal(t, "ORIGINAL", last(&r.Devices).VendorStatus)
+		assert.Equal(t, mfa.Enforcement("copy"), lastUser(&copied.Users).LoginMFA)
+		assert.Equal(t, mfa.Enforcement("original"), lastUser(&r.Users).LoginMFA)
+	}
+}
+
+func TestACountPastWhatAListKeepsIsAnError(t *testing.T) {
+	var r audit.Report
+	err := json.Unmarshal([]byte(`{"users": [{"user_id": "u", "devices": 5000000000}]}`), &r)
+	assert.ErrorContains(t, err, "a count past 2147483647")
+
+	var users audit.UserList
+	users.Append(audit.UserRow{Devices: 5_000_000_000, ActiveFactors: -1})
+	u := slices.Collect(users.All())[0]
+	assert.Equal(t, 1<<31-1, u.Devices, "kept as the most there is room for")
+	assert.Equal(t, -1, u.ActiveFactors)
 }
