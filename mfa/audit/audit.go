@@ -610,8 +610,8 @@ func (r *runner) report(rules map[string]bool) *Report {
 			kept.devices, kept.activeFactors, kept.audited = int32(u.Devices), int32(u.ActiveFactors), u.Audited
 			for _, f := range found {
 				if rules[f.Rule] {
-					if kept, ok := details[f.Detail]; ok {
-						f.Detail = kept
+					if text, ok := details[f.Detail]; ok {
+						f.Detail = text
 					} else if len(details) < 10_000 {
 						details[f.Detail] = f.Detail
 					}
