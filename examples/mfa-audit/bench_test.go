@@ -237,6 +237,45 @@ func BenchmarkAuditQuota(b *testing.B) {
 	}
 }
 
+// BenchmarkAuditOnePaced audits 20,000 users of each emulated API at 20
+// ms a request and 64 calls in flight, but only 60 named users of
+// Rackspace, whose config sets a rate of 20 requests a second (its
+// quota): Rackspace's calls spend most of their time waiting for their
+// turn. It reports wall-s; bound-s, the longer of Rackspace's requests at
+// 20 a second and the others' requests × 20 ms / 64; and wall/bound.
+func BenchmarkAuditOnePaced(b *testing.B) {
+	const users, rackspaceUsers, quota = 20_000, 60, 20.0
+	var wall, bound float64
+	runs := 0
+	for b.Loop() {
+		b.StopTimer()
+		s := startBenchServers(b, users)
+		s.rax.SetQuota(quota, int(quota))
+		for i := range s.cfg.Providers {
+			if pc := &s.cfg.Providers[i]; pc.Type == TypeRackspace {
+				pc.Rate = quota
+				for _, u := range s.rax.Users()[:rackspaceUsers] {
+					pc.Users = append(pc.Users, u.ID)
+				}
+			}
+		}
+		b.StartTimer()
+		rep, took := s.audit(b, 0, false)
+		b.StopTimer()
+		if !rep.Complete() {
+			b.Fatalf("incomplete: %d errors", len(rep.Errors))
+		}
+		per, all := s.requests()
+		runs++
+		wall += took.Seconds()
+		bound += max(float64(per["rax"])/quota, float64(all-per["rax"])*benchLatency.Seconds()/benchConcurrency)
+		b.StartTimer()
+	}
+	b.ReportMetric(wall/float64(runs), "wall-s")
+	b.ReportMetric(bound/float64(runs), "bound-s")
+	b.ReportMetric(wall/bound, "wall/bound")
+}
+
 // sampleHeap records into peak the most heap in use (as
 // MemStats.HeapInuse) until the returned function is called.
 func sampleHeap(peak *uint64) (stop func()) {

@@ -165,7 +165,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (opts options, code int
 	flags.SetOutput(io.Discard)
 	flags.StringVar(&opts.config, "config", "", "the config `file` (JSON); none: audit the built-in emulators")
 	flags.StringVar(&opts.format, "format", FormatTable, "the report's `format`: table, json or csv")
-	flags.IntVar(&opts.concurrency, "concurrency", mfa.DefaultConcurrency, "the most calls in flight at once, across all providers, listings included")
+	flags.IntVar(&opts.concurrency, "concurrency", mfa.DefaultConcurrency, "the most calls in flight at once, across all providers, listings included; a call waiting for its provider's rate is not in flight")
 	flags.DurationVar(&opts.timeout, "timeout", 5*time.Minute, "the time limit of the whole run; what was read by then is reported")
 	flags.BoolVar(&opts.strict, "strict", false, "exit 1 when there is a finding")
 	rules := flags.String("rules", "", "the `rules` to apply, comma-separated; all by default")

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -81,10 +82,18 @@ func (p *pacer) Rate() float64 {
 const pastDeadline = "the client's rate limit would not let the request go before its deadline"
 
 // wait blocks until the request may go. A wait that would outlast ctx's
-// deadline fails at once, as rate limited.
+// deadline fails at once, as rate limited. A request that waits gives
+// back what its caller holds for it meanwhile (see package pause).
 func (p *pacer) wait(req *http.Request) error {
-	err := p.limiter.Wait(req.Context())
-	if err == nil || req.Context().Err() != nil {
+	ctx := req.Context()
+	wait := func() error { return p.limiter.Wait(ctx) }
+	var err error
+	if p.limiter.Tokens() < 1 {
+		err = pause.During(ctx, wait)
+	} else {
+		err = wait() // its turn is now, or nearly: nothing to give back
+	}
+	if err == nil || ctx.Err() != nil {
 		return err
 	}
 	return &mfa.APIError{Provider: p.provider, Message: pastDeadline, Kind: mfa.ErrRateLimited}

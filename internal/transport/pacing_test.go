@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -149,4 +150,31 @@ func TestSuccessWindow(t *testing.T) {
 	assert.Equal(t, rate.Limit(10), w.rate(t0.Add(1100*time.Millisecond)), "the first two tenths have left the window")
 	assert.True(t, w.full(t0.Add(1100*time.Millisecond)))
 	assert.Equal(t, rate.Limit(0), w.rate(t0.Add(5*time.Second)))
+}
+
+// holder records what the pacer tells the caller's pause.Holder.
+type holder struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (h *holder) Pause() { h.mu.Lock(); h.events = append(h.events, "pause"); h.mu.Unlock() }
+func (h *holder) Resume(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, "resume")
+	return nil
+}
+
+func TestARequestWaitingItsTurnGivesBackWhatItsCallerHolds(t *testing.T) {
+	q := newQuotaServer(t, 1000, 1000)
+	c := q.client(t, Config{Pacing: mfa.Pacing{Rate: 4, Fixed: true}}) // one each 250 ms
+	h := &holder{}
+	ctx := pause.With(context.Background(), h)
+	_, err := c.Do(ctx, get("/x"))
+	require.NoError(t, err)
+	assert.Empty(t, h.events, "a request whose turn is now keeps what it holds")
+	_, err = c.Do(ctx, get("/x"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"pause", "resume"}, h.events, "a request that waits its turn gives it back meanwhile")
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -41,8 +42,11 @@ const (
 // mfa.DefaultConcurrency.
 type Options struct {
 	// Concurrency bounds the calls in flight across every provider,
-	// listings included. 0 means mfa.DefaultConcurrency; values above
-	// mfa.MaxConcurrency mean mfa.MaxConcurrency.
+	// listings included; a call of this module's clients that waits for
+	// its vendor's pace (mfa.Pacing) is not in flight meanwhile, and each
+	// provider starts at most Concurrency calls. 0 means
+	// mfa.DefaultConcurrency; values above mfa.MaxConcurrency mean
+	// mfa.MaxConcurrency.
 	Concurrency int
 	// Rules are the ids of the rules to apply (see ParseRules); nil means
 	// every rule.
@@ -175,6 +179,65 @@ func (r *runner) acquire() bool {
 
 func (r *runner) release() { <-r.slots }
 
+// take takes a slot for one call, or reports false when ctx has ended.
+func (r *runner) take() (*callSlot, bool) {
+	if !r.acquire() {
+		return nil, false
+	}
+	return &callSlot{r: r, held: true}, true
+}
+
+// callSlot is the place of one call among the calls on the wire. The call
+// gives it back while it waits for its vendor's pace (see package pause),
+// and takes one again before it goes on. It is safe for concurrent use: a
+// call whose requests wait at once gives it back once, and takes it again
+// once they are all done waiting.
+type callSlot struct {
+	r      *runner
+	mu     sync.Mutex
+	held   bool
+	paused int // requests of the call waiting
+}
+
+// Pause implements pause.Holder.
+func (s *callSlot) Pause() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.paused++
+	if s.paused == 1 && s.held {
+		s.held = false
+		s.r.release()
+	}
+}
+
+// Resume implements pause.Holder.
+func (s *callSlot) Resume(context.Context) error {
+	s.mu.Lock()
+	s.paused--
+	take := s.paused == 0 && !s.held
+	s.mu.Unlock()
+	if !take {
+		return nil
+	}
+	if !s.r.acquire() {
+		return s.r.ctx.Err()
+	}
+	s.mu.Lock()
+	s.held = true
+	s.mu.Unlock()
+	return nil
+}
+
+// done gives the slot back once the call is over.
+func (s *callSlot) done() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held {
+		s.held = false
+		s.r.release()
+	}
+}
+
 // stopped is why users not read were not: the context's end.
 func (r *runner) stopped() string {
 	if errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
@@ -262,7 +325,8 @@ func (pr *providerRun) listUsers(work *queue) bool {
 		pr.addNamed(work)
 	}
 	if lists {
-		if !pr.acquire() {
+		slot, ok := pr.take()
+		if !ok {
 			// Named users added already are reported one by one; an entry
 			// for the listing would count them twice.
 			if !early {
@@ -271,8 +335,8 @@ func (pr *providerRun) listUsers(work *queue) bool {
 			return false
 		}
 		err := func() error {
-			defer pr.release()
-			for u, err := range l.Users(pr.ctx) {
+			defer slot.done()
+			for u, err := range l.Users(pause.With(pr.ctx, slot)) {
 				if err != nil {
 					return err
 				}
@@ -354,14 +418,15 @@ func (pr *providerRun) add(u mfa.User, work *queue, placeholder bool) int {
 // vendor said nothing else. It reports false when the listing failed, so
 // that the devices are asked for user by user.
 func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
-	if !pr.acquire() {
+	slot, ok := pr.take()
+	if !ok {
 		return false
 	}
-	defer pr.release()
+	defer slot.done()
 	// Most users hold a device: room for one each saves the largest
 	// copies of a growing list.
 	pr.devices = make([]device, 0, len(pr.users))
-	for d, err := range l.AllDevices(pr.ctx) {
+	for d, err := range l.AllDevices(pause.With(pr.ctx, slot)) {
 		if err != nil {
 			if pr.ctx.Err() == nil {
 				pr.fail("", "listing devices (each user is asked instead): ", err)
@@ -395,16 +460,44 @@ func (pr *providerRun) listDevices(l mfa.DeviceLister) bool {
 func (pr *providerRun) lookUp(work *queue) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	// A call waiting for its vendor's pace holds no slot, so the calls
+	// started are bounded apart: by as many as there are slots, and while
+	// the provider paces its calls, by its share of the slots. More calls
+	// waiting would not go faster, and each holds a turn taken at a rate
+	// the vendor may yet refuse.
+	started := make(chan struct{}, cap(pr.slots))
+	share := make(chan struct{}, max(1, cap(pr.slots)/len(pr.providers)))
 	for {
 		next, ok := work.pop()
-		if !ok || !pr.acquire() {
+		if !ok {
+			return
+		}
+		select {
+		case started <- struct{}{}:
+		case <-pr.ctx.Done():
+			return
+		}
+		paced := pr.paced()
+		if paced {
+			select {
+			case share <- struct{}{}:
+			case <-pr.ctx.Done():
+				return
+			}
+		}
+		slot, ok := pr.take()
+		if !ok {
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			devices, err := pr.p.UserDevices(pr.ctx, next.userID)
-			pr.release()
+			devices, err := pr.p.UserDevices(pause.With(pr.ctx, slot), next.userID)
+			slot.done()
+			if paced {
+				<-share
+			}
+			<-started
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
 			switch {
@@ -422,6 +515,13 @@ func (pr *providerRun) lookUp(work *queue) {
 			pr.progressLocked()
 		}()
 	}
+}
+
+// paced reports whether the provider paces its calls now (this module's
+// clients, once a rate is set or learnt).
+func (pr *providerRun) paced() bool {
+	r, ok := pr.p.(interface{ Rate() float64 })
+	return ok && r.Rate() > 0
 }
 
 // keep records what the report needs of d, a device of users[user]: a

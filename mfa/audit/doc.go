@@ -54,9 +54,12 @@
 // # Calls
 //
 // Options.Concurrency bounds every call in flight across all providers,
-// listings included: a listing holds one slot while it pages. Providers
-// that can list users (mfa.UserLister) are listed; a scope that takes
-// every user of a provider that lists devices (mfa.DeviceLister) reads
-// them all in one listing; the other users are read one call each, the
-// providers' calls interleaved so that each vendor sees its share.
+// listings included: a listing holds one slot while it pages. A call of
+// this module's clients gives its slot back while it waits for its
+// vendor's pace (mfa.Pacing), so that a provider held to a low rate does
+// not hold up the others. Providers that can list users (mfa.UserLister)
+// are listed; a scope that takes every user of a provider that lists
+// devices (mfa.DeviceLister) reads them all in one listing; the other
+// users are read one call each, the providers' calls interleaved so that
+// each vendor sees its share.
 package audit
