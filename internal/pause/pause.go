@@ -17,6 +17,12 @@ type key struct{}
 // With returns a context that carries h to the calls made under it.
 func With(ctx context.Context, h Holder) context.Context { return context.WithValue(ctx, key{}, h) }
 
+// Without returns a context under which calls give nothing back while
+// they wait. A call that others wait on (a login they need, under a lock)
+// must keep its slot: they hold theirs while they wait for it, and it
+// could not take one again.
+func Without(ctx context.Context) context.Context { return context.WithValue(ctx, key{}, nil) }
+
 // During runs wait, a wait of a call made under ctx, with what ctx's
 // Holder holds given back; with no Holder, it just runs wait. Its error is
 // wait's, or else Resume's.

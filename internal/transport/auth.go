@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -100,7 +101,9 @@ func (s *TokenSource) Token(ctx context.Context) (string, error) {
 		return tok, nil // another caller logged in while this one waited
 	}
 	obtained := s.now()
-	t, err := s.login(ctx)
+	// The callers waiting at the gate hold their slots (see package
+	// pause): the login keeps its own, even while it waits for its turn.
+	t, err := s.login(pause.Without(ctx))
 	if err != nil {
 		return "", err
 	}

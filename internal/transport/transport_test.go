@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 )
 
@@ -596,6 +597,18 @@ func TestTokenSourceWaitHonoursContext(t *testing.T) {
 	_, err := src.Token(ctx)
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "a caller waiting for another's login can give up")
 	close(release)
+}
+
+// The callers waiting for a login hold their slots: the login, whatever
+// it waits for, keeps its own (see package pause).
+func TestALoginKeepsItsCallersSlot(t *testing.T) {
+	h := &holder{}
+	src := NewTokenSource(func(ctx context.Context) (Token, error) {
+		return Token{Value: "t"}, pause.During(ctx, func() error { return nil })
+	}, 0)
+	_, err := src.Token(pause.With(context.Background(), h))
+	require.NoError(t, err)
+	assert.Empty(t, h.events)
 }
 
 func TestErrorBodiesAreCleanedAndCarryNoSecrets(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
@@ -44,7 +45,8 @@ type Options struct {
 	// Concurrency bounds the calls in flight across every provider,
 	// listings included; a call of this module's clients that waits for
 	// its vendor's pace (mfa.Pacing) is not in flight meanwhile, and each
-	// provider starts at most Concurrency calls. 0 means
+	// provider starts at most Concurrency lookups, a paced one at most
+	// its share among the providers still at work. 0 means
 	// mfa.DefaultConcurrency; values above mfa.MaxConcurrency mean
 	// mfa.MaxConcurrency.
 	Concurrency int
@@ -126,10 +128,12 @@ func Run(ctx context.Context, dir *mfa.Directory, scopes []Scope, opts Options) 
 	}
 
 	var wg sync.WaitGroup
+	r.working.Store(int32(len(r.providers)))
 	for _, pr := range r.providers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer r.working.Add(-1)
 			pr.audit()
 		}()
 	}
@@ -143,6 +147,7 @@ type runner struct {
 	opts      Options
 	slots     chan struct{}
 	providers []*providerRun
+	working   atomic.Int32 // providers whose audit is not over
 
 	progressMu sync.Mutex
 
@@ -164,15 +169,15 @@ func (r *runner) deviceShape(sh deviceShape) uint32 {
 }
 
 // acquire takes a slot for one call, or reports false when ctx has ended.
-func (r *runner) acquire() bool {
+func (r *runner) acquire(ctx context.Context) bool {
 	select {
 	case r.slots <- struct{}{}:
-		if r.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			<-r.slots
 			return false
 		}
 		return true
-	case <-r.ctx.Done():
+	case <-ctx.Done():
 		return false
 	}
 }
@@ -181,22 +186,27 @@ func (r *runner) release() { <-r.slots }
 
 // take takes a slot for one call, or reports false when ctx has ended.
 func (r *runner) take() (*callSlot, bool) {
-	if !r.acquire() {
+	if !r.acquire(r.ctx) {
 		return nil, false
 	}
-	return &callSlot{r: r, held: true}, true
+	s := &callSlot{r: r, held: true}
+	s.taken = sync.NewCond(&s.mu)
+	return s, true
 }
 
 // callSlot is the place of one call among the calls on the wire. The call
 // gives it back while it waits for its vendor's pace (see package pause),
-// and takes one again before it goes on. It is safe for concurrent use: a
-// call whose requests wait at once gives it back once, and takes it again
-// once they are all done waiting.
+// and takes one again before it goes on. Requests of one call that wait
+// at once give it back when the first begins to wait, and take it again
+// when the last is done waiting, one taking for all.
 type callSlot struct {
 	r      *runner
 	mu     sync.Mutex
+	taken  *sync.Cond // a taking is over
 	held   bool
-	paused int // requests of the call waiting
+	taking bool // a Resume waits for a slot
+	paused int  // requests of the call waiting
+	over   bool // the call is done: a late Resume takes nothing
 }
 
 // Pause implements pause.Holder.
@@ -211,20 +221,30 @@ func (s *callSlot) Pause() {
 }
 
 // Resume implements pause.Holder.
-func (s *callSlot) Resume(context.Context) error {
+func (s *callSlot) Resume(ctx context.Context) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.paused--
-	take := s.paused == 0 && !s.held
-	s.mu.Unlock()
-	if !take {
+	for s.taking {
+		s.taken.Wait()
+	}
+	if s.held || s.paused > 0 || s.over {
 		return nil
 	}
-	if !s.r.acquire() {
-		return s.r.ctx.Err()
-	}
-	s.mu.Lock()
-	s.held = true
+	s.taking = true
 	s.mu.Unlock()
+	ok := s.r.acquire(ctx)
+	s.mu.Lock()
+	s.taking = false
+	s.taken.Broadcast()
+	switch {
+	case !ok:
+		return ctx.Err()
+	case s.over:
+		s.r.release()
+	default:
+		s.held = true
+	}
 	return nil
 }
 
@@ -232,6 +252,7 @@ func (s *callSlot) Resume(context.Context) error {
 func (s *callSlot) done() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.over = true
 	if s.held {
 		s.held = false
 		s.r.release()
@@ -462,11 +483,12 @@ func (pr *providerRun) lookUp(work *queue) {
 	defer wg.Wait()
 	// A call waiting for its vendor's pace holds no slot, so the calls
 	// started are bounded apart: by as many as there are slots, and while
-	// the provider paces its calls, by its share of the slots. More calls
-	// waiting would not go faster, and each holds a turn taken at a rate
-	// the vendor may yet refuse.
+	// the provider paces its calls, by its share of the slots among the
+	// providers still at work. More calls waiting would not go faster, and
+	// each holds a turn taken at a rate the vendor may yet refuse.
 	started := make(chan struct{}, cap(pr.slots))
-	share := make(chan struct{}, max(1, cap(pr.slots)/len(pr.providers)))
+	var pacedCalls atomic.Int32
+	pacedDone := make(chan struct{}, 1)
 	for {
 		next, ok := work.pop()
 		if !ok {
@@ -479,11 +501,16 @@ func (pr *providerRun) lookUp(work *queue) {
 		}
 		paced := pr.paced()
 		if paced {
-			select {
-			case share <- struct{}{}:
-			case <-pr.ctx.Done():
-				return
+			// A paced call is in flight while the share is reached: its end
+			// wakes this loop, which sees the share then.
+			for int(pacedCalls.Load()) >= pr.share() {
+				select {
+				case <-pacedDone:
+				case <-pr.ctx.Done():
+					return
+				}
 			}
+			pacedCalls.Add(1)
 		}
 		slot, ok := pr.take()
 		if !ok {
@@ -495,7 +522,11 @@ func (pr *providerRun) lookUp(work *queue) {
 			devices, err := pr.p.UserDevices(pause.With(pr.ctx, slot), next.userID)
 			slot.done()
 			if paced {
-				<-share
+				pacedCalls.Add(-1)
+				select {
+				case pacedDone <- struct{}{}:
+				default:
+				}
 			}
 			<-started
 			pr.mu.Lock()
@@ -516,6 +547,10 @@ func (pr *providerRun) lookUp(work *queue) {
 		}()
 	}
 }
+
+// share is a provider's share of the slots, among the providers still at
+// work.
+func (r *runner) share() int { return max(1, cap(r.slots)/max(1, int(r.working.Load()))) }
 
 // paced reports whether the provider paces its calls now (this module's
 // clients, once a rate is set or learnt).

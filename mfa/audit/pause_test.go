@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openmfa/mfa-go/huaweiiam"
+	"github.com/openmfa/mfa-go/huaweiiam/huaweiiamtest"
 	"github.com/openmfa/mfa-go/internal/pause"
 	"github.com/openmfa/mfa-go/mfa"
 	"github.com/openmfa/mfa-go/mfa/audit"
@@ -113,8 +115,9 @@ func TestCallsWaitingForTheirPaceAreBounded(t *testing.T) {
 }
 
 // While a provider paces its calls, it starts no more of them than its
-// share of the slots: more waiting would not go faster. A provider that
-// does not pace them may use every slot.
+// share of the slots among the providers at work: more waiting would not
+// go faster. A provider that does not pace them may use every slot, and
+// so may a paced one left alone at work.
 func TestAPacedProviderStartsItsShareOfCalls(t *testing.T) {
 	var w wire
 	wait := func(context.Context) error {
@@ -125,11 +128,50 @@ func TestAPacedProviderStartsItsShareOfCalls(t *testing.T) {
 	unpaced := &pacedProvider{name: "unpaced", wire: &w, turn: func(ctx context.Context) error { return wait(ctx) }}
 	dir, err := mfa.NewDirectory(paced, unpaced)
 	require.NoError(t, err)
-	r, err := audit.Run(context.Background(), dir, []audit.Scope{{Provider: "paced", Users: users(40)}, {Provider: "unpaced", Users: users(80)}},
+	// The unpaced provider has more work: it is at work as long as the
+	// paced one.
+	r, err := audit.Run(context.Background(), dir, []audit.Scope{{Provider: "paced", Users: users(40)}, {Provider: "unpaced", Users: users(400)}},
 		audit.Options{Concurrency: 8})
 	require.NoError(t, err)
 	assert.True(t, r.Complete())
 	assert.LessOrEqual(t, paced.most.Load(), int32(4), "half the slots for each of two providers")
 	assert.Greater(t, unpaced.most.Load(), int32(4), "calls that do not wait for a pace: every slot")
 	assert.LessOrEqual(t, unpaced.most.Load(), int32(8))
+
+	// Now the paced provider has more work: once the other is done, it
+	// has every slot.
+	paced.most.Store(0)
+	r, err = audit.Run(context.Background(), dir, []audit.Scope{{Provider: "paced", Users: users(400)}, {Provider: "unpaced", Users: users(1)}},
+		audit.Options{Concurrency: 8})
+	require.NoError(t, err)
+	assert.True(t, r.Complete())
+	assert.Greater(t, paced.most.Load(), int32(4), "the share of the one provider at work")
+	assert.LessOrEqual(t, paced.most.Load(), int32(8))
+}
+
+// A login the other calls wait for keeps its slot while it waits for its
+// turn: they hold every other one. A real client, whose tokens expire in
+// the middle of the audit.
+func TestATokenRenewedMidAuditKeepsItsSlot(t *testing.T) {
+	s, err := huaweiiamtest.NewServer(huaweiiamtest.Options{UserCount: 60, MaxPageSize: 5, Latency: 2 * time.Millisecond})
+	require.NoError(t, err)
+	defer s.Close()
+	c, err := huaweiiam.NewClient(huaweiiam.Config{IAMEndpoint: s.IAMURL, DomainName: s.DomainName, Username: s.Username,
+		Password: s.Password, Pacing: mfa.Pacing{Rate: 50, Fixed: true}})
+	require.NoError(t, err)
+	defer c.Close()
+	var ids []string
+	for _, u := range s.IAMUsers() {
+		ids = append(ids, u.ID)
+	}
+	dir, err := mfa.NewDirectory(c.VirtualMFA())
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	expired := time.AfterFunc(100*time.Millisecond, s.ExpireTokens)
+	defer expired.Stop()
+	r, err := audit.Run(ctx, dir, []audit.Scope{{Provider: c.VirtualMFA().Name(), Users: ids}}, audit.Options{})
+	require.NoError(t, err)
+	assert.True(t, r.Complete(), "not audited: %d", len(r.NotAudited))
+	assert.Len(t, s.IssuedTokens(), 2, "one login, and one when the token expired")
 }
