@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Ge
 	if _, set := os.LookupEnv("GOGC"); !set {
 		// An audit waits on the network, so a collection costs it no time
 		// a user sees: at half the default heap growth, a report of a
-		// million devices peaks near 360 MB resident instead of 480.
+		// million devices peaks near 380 MB resident instead of 510.
 		debug.SetGCPercent(50)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
