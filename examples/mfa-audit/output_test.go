@@ -28,14 +28,13 @@ var hostile = []string{
 
 func hostileReport() *audit.Report {
 	r := &audit.Report{SchemaVersion: audit.SchemaVersion, Summary: audit.Summary{Providers: 1}}
-	for i, s := range hostile {
+	for _, s := range hostile {
 		r.Devices.Append(audit.DeviceRow{Provider: "p", UserID: s, UserName: s, DeviceID: s, Name: s, Kind: mfa.KindTOTP,
 			Status: mfa.StatusUnknown, VendorStatus: s})
 		r.Findings = append(r.Findings, audit.Finding{Provider: "p", UserID: s, UserName: s, DeviceID: s, Rule: audit.RuleUnknownStatus, Detail: s})
 		r.Errors = append(r.Errors, audit.ErrorRow{Provider: "p", UserID: s, Message: s})
 		r.NotAudited = append(r.NotAudited, audit.NotAudited{Provider: "p", UserID: s, Reason: s})
 		r.Users.Append(audit.UserRow{Provider: "p", UserID: s, UserName: s, LoginMFAMethod: s})
-		_ = i
 	}
 	r.Providers = []audit.ProviderSummary{{Provider: "p\x1b[31m"}}
 	return r

@@ -802,26 +802,17 @@ func (r *runner) collect() (UserList, DeviceList) {
 	return all, DeviceList{rows: slices.Clip(concat(devices)), owners: all, shapes: table[deviceShape]{list: slices.Clip(r.deviceShapes.list)}}
 }
 
-// concat returns the lists in one, never nil: the only list that is not
-// empty as it is, several copied into a list made once.
+// concat returns the lists in one: the only list that is not empty as it
+// is, so that a report of millions of rows never holds them twice over.
 func concat[T any](lists [][]T) []T {
-	var total, with int
+	var only []T
 	for _, l := range lists {
-		total += len(l)
 		if len(l) > 0 {
-			with++
-		}
-	}
-	if with == 1 {
-		for _, l := range lists {
-			if len(l) > 0 {
-				return l
+			if only != nil {
+				return slices.Concat(lists...)
 			}
+			only = l
 		}
 	}
-	all := make([]T, 0, total)
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	return all
+	return only
 }

@@ -296,10 +296,14 @@ type counting struct {
 }
 
 func (c counting) enter() func() {
-	n := c.inFlight.Add(1)
-	for p := c.peak.Load(); n > p && !c.peak.CompareAndSwap(p, n); p = c.peak.Load() {
-	}
+	raise(c.peak, c.inFlight.Add(1))
 	return func() { c.inFlight.Add(-1) }
+}
+
+// raise makes peak n when n is greater.
+func raise(peak *atomic.Int32, n int32) {
+	for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+	}
 }
 
 func (c counting) UserDevices(ctx context.Context, id string) ([]mfa.Device, error) {

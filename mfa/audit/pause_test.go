@@ -34,10 +34,8 @@ func (p *pacedProvider) Name() string { return p.name }
 func (p *pacedProvider) Rate() float64 { return p.rate }
 
 func (p *pacedProvider) UserDevices(ctx context.Context, _ string) ([]mfa.Device, error) {
-	n := p.started.Add(1)
+	raise(&p.most, p.started.Add(1))
 	defer p.started.Add(-1)
-	for m := p.most.Load(); n > m && !p.most.CompareAndSwap(m, n); m = p.most.Load() {
-	}
 	if err := pause.During(ctx, func() error { return p.turn(ctx) }); err != nil {
 		return nil, err
 	}
@@ -49,9 +47,7 @@ func (p *pacedProvider) UserDevices(ctx context.Context, _ string) ([]mfa.Device
 type wire struct{ now, most atomic.Int32 }
 
 func (w *wire) send() {
-	n := w.now.Add(1)
-	for m := w.most.Load(); n > m && !w.most.CompareAndSwap(m, n); m = w.most.Load() {
-	}
+	raise(&w.most, w.now.Add(1))
 	time.Sleep(time.Millisecond)
 	w.now.Add(-1)
 }
